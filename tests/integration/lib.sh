@@ -164,3 +164,245 @@ sn_mksquashfs_appimage() { # DIR OUT [RUNTIME]
         mksquashfs "$dir" "$out" -all-root -no-xattrs -noappend -quiet -comp zstd >/dev/null
     fi
 }
+
+# Nix integration tests: sets SN_NIX_LOCAL to a Nix expression for tests/nix/local.nix (mkAppImage
+# with this build's squashnix, runtime and entry, and the demo fixture) applied to its arguments. The
+# squashnix binary is copied under DIR as a package (DIR/squashnix/bin/squashnix), as mkAppImage
+# takes it. Use it as: nix-build -E "let l = $SN_NIX_LOCAL; in l.bundle".
+sn_nix_local_args() { # DIR
+    local dir=$1 b
+    for b in squashnix runtime AppRun; do
+        [ -x "$SN_BUILD/$b" ] || sn_fail "$SN_BUILD/$b is missing: run make $SN_BUILD/squashnix $SN_BUILD/runtime $SN_BUILD/AppRun"
+    done
+    mkdir -p "$dir/squashnix/bin"
+    cp "$SN_BUILD/squashnix" "$dir/squashnix/bin/squashnix"
+    SN_NIX_LOCAL="import $SN_ROOT/tests/nix/local.nix { squashnix = $dir/squashnix; runtime = $SN_BUILD/runtime;"
+    SN_NIX_LOCAL+=" entry = $SN_BUILD/AppRun; fixtureSrc = $(sn_fixture_src); }"
+}
+
+# Builds the tools fixture (tests/fixtures/tools.nix: static busybox at bin/busybox, one store path)
+# in the real local Nix store and prints its path. Optional argument: a tag for a distinct path.
+sn_fixture_tools() {
+    local tag=${1:-1} src
+    src=$(sn_fixture_src)
+    nix-build "${SN_NIX_OPTS[@]}" --no-out-link "$SN_ROOT/tests/fixtures/tools.nix" \
+        --arg src "$src" --argstr tag "$tag" 2>/dev/null ||
+        sn_fail "nix-build of the tools fixture failed (run: nix-build $SN_ROOT/tests/fixtures/tools.nix --arg src $src)"
+}
+
+# An AppImage made the way appimagetool does it: RUNTIME (default: the built runtime) followed by a
+# mksquashfs image of DIR. (mksquashfs -offset on a copy of the runtime zero-fills the runtime's
+# bytes, so the image is written on its own and appended.)
+sn_runtime_appimage() { # DIR OUT [RUNTIME]
+    local dir=$1 out=$2 runtime=${3:-$SN_BUILD/runtime}
+    mksquashfs "$dir" "$out.sqfs" -all-root -no-xattrs -noappend -quiet -comp zstd >/dev/null
+    cat "$runtime" "$out.sqfs" >"$out"
+    rm -f "$out.sqfs"
+    chmod 0755 "$out"
+}
+
+# A plain AppDir (any AppImage's, not only squashnix's) whose /AppRun is a shell script: it prints
+# APPIMAGE, APPDIR, ARGV0, OWD and its arguments, one a line; then, when its first argument is
+#   exit N    exits with N;        kill SIG   kills itself with SIG;
+#   trap FILE writes FILE and exits 7 on SIGTERM, after printing "ready" and waiting;
+#   sleep S   sleeps S seconds;
+#   bg FILE   leaves a background child with its working directory in $APPDIR that, 1 s later,
+#             copies usr/share/doc/f to FILE (a descendant still using the image), and exits 0.
+# It also holds usr/share/doc/f (a text file), a symlink, a hard link and an empty directory.
+sn_runtime_shell_appdir() { # DIR
+    local dir=$1
+    mkdir -p "$dir/usr/bin" "$dir/usr/share/doc" "$dir/empty"
+    cat >"$dir/AppRun" <<'APPRUN'
+#!/bin/sh
+printf 'APPIMAGE=%s\nAPPDIR=%s\nARGV0=%s\nOWD=%s\n' "$APPIMAGE" "$APPDIR" "$ARGV0" "$OWD"
+for a in "$@"; do printf 'arg=%s\n' "$a"; done
+case "${1:-}" in
+exit) exit "$2" ;;
+kill) kill -s "$2" $$ ;;
+trap) trap 'echo term >"$2"; exit 7' TERM; echo ready; while :; do sleep 0.05; done ;;
+sleep) sleep "$2" ;;
+bg) cd "$APPDIR" && (sleep 1; cat usr/share/doc/f >"$2") </dev/null >/dev/null 2>&1 & ;;
+esac
+exit 0
+APPRUN
+    chmod 0755 "$dir/AppRun"
+    echo "hello from the image" >"$dir/usr/share/doc/f"
+    ln -s ../share/doc/f "$dir/usr/bin/link"
+    ln "$dir/usr/share/doc/f" "$dir/usr/share/doc/hard"
+    touch "$dir/.DirIcon"
+    printf '%s\n' "$dir"
+}
+
+# Runs a command as root of a new user namespace that maps ids 0-65535 to themselves, in a new
+# mount namespace (/ not yet private). Per-user-namespace sysctls such as user.max_user_namespaces
+# can be set there without touching the host's (and without CAP_SYS_RESOURCE, which root here
+# lacks): the kernel applies such a limit to that namespace and every one below it.
+sn_userns_root() { # COMMAND...
+    python3 -c '
+import ctypes, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+ready_r, ready_w = os.pipe()
+go_r, go_w = os.pipe()
+pid = os.fork()
+if pid == 0:
+    if libc.unshare(0x10000000 | 0x00020000) != 0:  # CLONE_NEWUSER | CLONE_NEWNS
+        sys.stderr.write("sn_userns_root: unshare: %s\n" % os.strerror(ctypes.get_errno()))
+        os._exit(126)
+    os.write(ready_w, b"1")
+    os.read(go_r, 1)  # exec only once uid 0 is mapped, so that the command runs with capabilities
+    os.execvp(sys.argv[1], sys.argv[1:])
+os.read(ready_r, 1)
+for name in ("uid_map", "gid_map"):
+    with open("/proc/%d/%s" % (pid, name), "w") as f:
+        f.write("0 0 65536\n")
+os.write(go_w, b"1")
+sys.exit(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))
+' "$@"
+}
+
+# Compares the tree a squashfs reader shows (DST) with the source tree (SRC): every entry's type,
+# permission bits, size, content, symlink target and mtime, and which files are hardlinks of each
+# other (with their link counts). Options: --no-hardlinks (reader unpacks links as copies),
+# --mtime N (every time in DST must be N, from SOURCE_DATE_EPOCH), --no-mtime, --root-owned (every
+# DST entry must be owned by 0:0). Prints the differences and fails the test when there are any.
+sn_tree_compare() { # SRC DST [OPTIONS]
+    python3 - "$@" <<'PY' || sn_fail "tree $2 differs from $1"
+import os, stat, sys
+src, dst, opts = sys.argv[1].encode(), sys.argv[2].encode(), sys.argv[3:]
+links = "--no-hardlinks" not in opts
+want_mtime = int(opts[opts.index("--mtime") + 1]) if "--mtime" in opts else None
+check_mtime = "--no-mtime" not in opts
+root_owned = "--root-owned" in opts
+problems = []
+
+def walk(root):
+    out = {}
+    for d, dirs, files in os.walk(root):
+        for name in dirs + files:
+            p = os.path.join(d, name)
+            out[os.path.relpath(p, root)] = (p, os.lstat(p))
+    out[b"."] = (root, os.lstat(root))
+    return out
+
+def kind(st):
+    return "d" if stat.S_ISDIR(st.st_mode) else "l" if stat.S_ISLNK(st.st_mode) else \
+        "f" if stat.S_ISREG(st.st_mode) else "other"
+
+def same_content(a, b):
+    with open(a, "rb") as x, open(b, "rb") as y:
+        while True:
+            u, v = x.read(1 << 22), y.read(1 << 22)
+            if u != v:
+                return False
+            if not u:
+                return True
+
+def groups(tree):
+    by = {}
+    for rel, (p, st) in tree.items():
+        if kind(st) == "f":
+            by.setdefault((st.st_dev, st.st_ino), []).append(rel)
+    return sorted(sorted(g) for g in by.values() if len(g) > 1)
+
+a, b = walk(src), walk(dst)
+for rel in sorted(set(a) | set(b)):
+    if rel not in b or rel not in a:
+        problems.append("%r only in %s" % (rel, "source" if rel in a else "image"))
+        continue
+    (pa, sa), (pb, sb) = a[rel], b[rel]
+    ka, kb = kind(sa), kind(sb)
+    if ka != kb:
+        problems.append("%r: type %s vs %s" % (rel, ka, kb))
+        continue
+    if ka != "l" and stat.S_IMODE(sa.st_mode) != stat.S_IMODE(sb.st_mode):
+        problems.append("%r: mode %o vs %o" % (rel, stat.S_IMODE(sa.st_mode), stat.S_IMODE(sb.st_mode)))
+    if root_owned and (sb.st_uid, sb.st_gid) != (0, 0):
+        problems.append("%r: owner %d:%d" % (rel, sb.st_uid, sb.st_gid))
+    if check_mtime:
+        t = want_mtime if want_mtime is not None else int(sa.st_mtime)
+        if int(sb.st_mtime) != t:
+            problems.append("%r: mtime %d, expected %d" % (rel, int(sb.st_mtime), t))
+    if ka == "l" and os.readlink(pa) != os.readlink(pb):
+        problems.append("%r: target %r vs %r" % (rel, os.readlink(pa), os.readlink(pb)))
+    if ka == "f":
+        if sa.st_size != sb.st_size:
+            problems.append("%r: size %d vs %d" % (rel, sa.st_size, sb.st_size))
+        elif not same_content(pa, pb):
+            problems.append("%r: content differs" % rel)
+        if links and sa.st_nlink != sb.st_nlink:
+            problems.append("%r: nlink %d vs %d" % (rel, sa.st_nlink, sb.st_nlink))
+if links and groups(a) != groups(b):
+    problems.append("hardlink groups differ: %r vs %r" % (groups(a), groups(b)))
+for p in problems[:40]:
+    print(p, file=sys.stderr)
+sys.exit(1 if problems else 0)
+PY
+}
+
+# Makes a tree with every awkward case a squashfs writer must handle: empty files and directories,
+# deep nesting, 10 000 files in one directory, names with spaces, newlines, tabs and UTF-8, a
+# 255-byte name, hardlinks (3 links; links of a file with blocks and a tail), symlinks (dangling,
+# absolute, to a directory, a 1000-byte target), files of exactly one block (131072 bytes) and one
+# block plus one byte, all-zero and half-zero files, incompressible data, duplicate files,
+# setuid/sticky/private modes and varied times. Prints DIR.
+sn_awkward_tree() { # DIR
+    python3 - "$1" <<'PY' || sn_fail "cannot make the awkward tree in $1"
+import os, sys
+root = sys.argv[1]
+B = 131072
+def w(rel, data, mode=0o644, mtime=None):
+    p = os.path.join(root, rel)
+    os.makedirs(os.path.dirname(p), exist_ok=True)
+    with open(p, "wb") as f:
+        f.write(data)
+    os.chmod(p, mode)
+    if mtime is not None:
+        os.utime(p, (mtime, mtime))
+text = b"".join(b"line %d of some compressible text\n" % i for i in range(20000))
+rnd = os.urandom(4 * B)
+os.makedirs(root, exist_ok=True)
+os.makedirs(os.path.join(root, "empty-dir"))
+w("empty-file", b"")
+deep = os.path.join(*["lvl%d" % i for i in range(120)])
+w(os.path.join(deep, "bottom"), b"at the bottom\n")
+for i in range(10000):
+    w("many/f%05d" % i, b"file %d\n" % (i % 9000))   # 1000 duplicates among them
+for name in ["with space", "new\nline", "tab\tname", "\u00fctf-8 \u2603 \u65e5\u672c", "-dash", "n" * 255]:
+    w(os.path.join("names", name), name.encode() + b"\n")
+w("links/a", text[:300000])
+os.link(os.path.join(root, "links/a"), os.path.join(root, "links/b"))
+os.makedirs(os.path.join(root, "links/sub"))
+os.link(os.path.join(root, "links/a"), os.path.join(root, "links/sub/c"))
+w("links/small", b"small linked\n")
+os.link(os.path.join(root, "links/small"), os.path.join(root, "links/small2"))
+os.symlink("does/not/exist", os.path.join(root, "dangling"))
+os.symlink("/etc/hostname", os.path.join(root, "absolute"))
+os.symlink(deep.split("/")[0], os.path.join(root, "to-dir"))
+os.symlink("t" * 1000, os.path.join(root, "long-target"))
+w("sizes/one-block", rnd[:B])
+w("sizes/one-block-plus-one", rnd[:B + 1])
+w("sizes/two-blocks-text", text[:2 * B])
+w("sizes/zero-middle", rnd[:B] + bytes(B) + rnd[B:2 * B] + b"tail")
+w("sizes/all-zero", bytes(3 * B))
+w("sizes/random-small", rnd[:1000])
+w("sizes/one-byte", b"x")
+w("dups/a", text[:300000])
+w("dups/b", text[:300000])
+w("dups/small-a", b"same small content\n")
+w("dups/small-b", b"same small content\n")
+w("dups/same-size-other", text[1:300001])
+w("modes/private", b"p\n", 0o600)
+w("modes/setuid", b"s\n", 0o4755)
+w("modes/exec", b"#!/bin/sh\n", 0o755)
+w("times/one", b"1\n", mtime=1)
+w("times/old", b"o\n", mtime=86400 * 365)
+sticky = os.path.join(root, "modes/sticky-dir")
+os.makedirs(sticky)
+os.chmod(sticky, 0o1777)
+priv = os.path.join(root, "modes/private-dir")
+os.makedirs(priv)
+w("modes/private-dir/inside", b"i\n")
+os.chmod(priv, 0o700)
+PY
+    printf '%s\n' "$1"
+}
