@@ -42,7 +42,7 @@ CFLAGS_STATIC := $(BASEFLAGS) -pthread
 
 BUNDLER_PKGS := libarchive jansson libzstd liblzma zlib liblz4 squashfuse
 BUNDLER_CFLAGS := $(shell $(PKG) --cflags $(BUNDLER_PKGS) 2>/dev/null)
-BUNDLER_LIBS   := $(shell $(PKG) --libs $(BUNDLER_PKGS) 2>/dev/null) -lpthread
+BUNDLER_LIBS   := $(shell $(PKG) --libs $(BUNDLER_PKGS) 2>/dev/null) -lpthread -lm
 
 # -isystem: squashfuse's headers declare old-style prototypes that -Wstrict-prototypes rejects.
 RUNTIME_CFLAGS := $(patsubst -I%,-isystem %,$(shell $(PKG) --cflags squashfuse_ll fuse3 2>/dev/null)) -DFUSE_USE_VERSION=32
@@ -76,7 +76,7 @@ $(BUNDLER_LIB_OBJ) $(RUNTIME_LIB_OBJ) $(ENTRY_LIB_OBJ):
 DEB_PACKAGES := build-essential pkg-config file git python3 libarchive-dev libjansson-dev libzstd-dev \
 	liblzma-dev zlib1g-dev liblz4-dev liblzo2-dev libfuse3-dev fuse3 libsquashfuse-dev libcmocka-dev \
 	nix-bin busybox-static patchelf squashfs-tools squashfs-tools-ng squashfuse bubblewrap \
-	util-linux mount procps psmisc clang-format zstd hyperfine
+	util-linux mount procps psmisc clang-format zstd hyperfine man-db zsync gnupg python3-yaml
 
 .PHONY: all demo test unit integration bench fuzz install clean deps format format-check
 .DELETE_ON_ERROR:
