@@ -24,6 +24,7 @@ VERSION := 0.1.0
 
 CC      ?= cc
 PKG     ?= pkg-config
+STRIP   ?= strip
 ifeq ($(SANITIZE),1)
 BUILD   := build-sanitize
 SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -97,13 +98,13 @@ $(BUILD)/squashnix: $(call obj,$(BUNDLER_SRC))
 # The runtime and the entry are static; strip the runtime so that the image offset is its file size.
 $(BUILD)/runtime: $(call sobj,$(RUNTIME_SRC))
 	$(CC) $(CFLAGS_STATIC) -static -o $@ $^ $(RUNTIME_STATIC_LIBS)
-	strip --strip-all $@
+	$(STRIP) --strip-all $@
 	# AppImage type 2 magic "AI\x02" in the ELF ident padding at offset 8.
 	printf 'AI\002' | dd of=$@ bs=1 seek=8 conv=notrunc status=none
 
 $(BUILD)/AppRun: $(call sobj,$(ENTRY_SRC))
 	$(CC) $(CFLAGS_STATIC) -static -o $@ $^ $(ENTRY_STATIC_LIBS)
-	strip --strip-all $@
+	$(STRIP) --strip-all $@
 
 $(BUILD)/tests/test_runtime_%: tests/unit/test_runtime_%.c $(RUNTIME_LIB_OBJ)
 	@mkdir -p $(dir $@)

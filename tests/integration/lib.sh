@@ -14,13 +14,19 @@ SN_TEST_USER=sntest
 SN_TEST_GROUP=sntestg
 SN_TEST_EXTRA_GROUP=sntestx
 
-SN_CLEANUPS=()
-sn_cleanup_add() { SN_CLEANUPS+=("$*"); }
+# The cleanup list is a file, not a shell variable, so that helpers called as $(...) (a subshell,
+# whose variables die with it) register their cleanups with the test's own shell. Only the shell that
+# sourced lib.sh runs them (subshells do not inherit the EXIT trap).
+SN_MAIN_PID=$$
+SN_CLEANUP_FILE=$(mktemp "${TMPDIR:-/tmp}/sn-cleanup.XXXXXX")
+sn_cleanup_add() { printf '%s\n' "$*" >>"$SN_CLEANUP_FILE"; }
 sn_run_cleanups() {
-    local i
-    for ((i = ${#SN_CLEANUPS[@]} - 1; i >= 0; i--)); do
-        eval "${SN_CLEANUPS[i]}" >/dev/null 2>&1 || true
-    done
+    local cmd
+    [ "$BASHPID" = "$SN_MAIN_PID" ] && [ -f "$SN_CLEANUP_FILE" ] || return 0
+    while IFS= read -r cmd; do
+        eval "$cmd" >/dev/null 2>&1 || true
+    done < <(tac "$SN_CLEANUP_FILE")
+    rm -f "$SN_CLEANUP_FILE"
 }
 trap sn_run_cleanups EXIT
 
@@ -202,10 +208,11 @@ sn_runtime_appimage() { # DIR OUT [RUNTIME]
 }
 
 # A plain AppDir (any AppImage's, not only squashnix's) whose /AppRun is a shell script: it prints
-# APPIMAGE, APPDIR, ARGV0, OWD and its arguments, one a line; then, when its first argument is
+# APPIMAGE, APPDIR, ARGV0, OWD, HOME, XDG_CONFIG_HOME and its arguments, one a line; then, when its first argument is
 #   exit N    exits with N;        kill SIG   kills itself with SIG;
 #   trap FILE writes FILE and exits 7 on SIGTERM, after printing "ready" and waiting;
 #   sleep S   sleeps S seconds;
+#   nest B    runs the bundle B (with "exit 0"), then prints usr/share/doc/f from its own $APPDIR;
 #   bg FILE   leaves a background child with its working directory in $APPDIR that, 1 s later,
 #             copies usr/share/doc/f to FILE (a descendant still using the image), and exits 0.
 # It also holds usr/share/doc/f (a text file), a symlink, a hard link and an empty directory.
@@ -214,14 +221,19 @@ sn_runtime_shell_appdir() { # DIR
     mkdir -p "$dir/usr/bin" "$dir/usr/share/doc" "$dir/empty"
     cat >"$dir/AppRun" <<'APPRUN'
 #!/bin/sh
-printf 'APPIMAGE=%s\nAPPDIR=%s\nARGV0=%s\nOWD=%s\n' "$APPIMAGE" "$APPDIR" "$ARGV0" "$OWD"
+printf 'APPIMAGE=%s\nAPPDIR=%s\nARGV0=%s\nOWD=%s\nHOME=%s\nXDG_CONFIG_HOME=%s\n' \
+    "$APPIMAGE" "$APPDIR" "$ARGV0" "$OWD" "$HOME" "${XDG_CONFIG_HOME:-}"
 for a in "$@"; do printf 'arg=%s\n' "$a"; done
 case "${1:-}" in
 exit) exit "$2" ;;
 kill) kill -s "$2" $$ ;;
 trap) trap 'echo term >"$2"; exit 7' TERM; echo ready; while :; do sleep 0.05; done ;;
 sleep) sleep "$2" ;;
-bg) cd "$APPDIR" && (sleep 1; cat usr/share/doc/f >"$2") </dev/null >/dev/null 2>&1 & ;;
+nest) "$2" exit 0 >/dev/null && cat "$APPDIR/usr/share/doc/f" ;;
+bg)
+    cd "$APPDIR" || exit 1
+    (sleep 1; cat usr/share/doc/f >"$2") </dev/null >/dev/null 2>&1 &
+    ;;
 esac
 exit 0
 APPRUN
@@ -263,8 +275,9 @@ sys.exit(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))
 # Compares the tree a squashfs reader shows (DST) with the source tree (SRC): every entry's type,
 # permission bits, size, content, symlink target and mtime, and which files are hardlinks of each
 # other (with their link counts). Options: --no-hardlinks (reader unpacks links as copies),
-# --mtime N (every time in DST must be N, from SOURCE_DATE_EPOCH), --no-mtime, --root-owned (every
-# DST entry must be owned by 0:0). Prints the differences and fails the test when there are any.
+# --no-inode-numbers (reader shows link counts but its own inode numbers, as squashfuse does),
+# --mtime N (every time in DST must be N, from SOURCE_DATE_EPOCH), --no-mtime, --no-root-mtime (DST
+# itself was made by the test), --root-owned (every DST entry must be owned by 0:0). Prints the differences and fails the test when there are any.
 sn_tree_compare() { # SRC DST [OPTIONS]
     python3 - "$@" <<'PY' || sn_fail "tree $2 differs from $1"
 import os, stat, sys
@@ -318,7 +331,7 @@ for rel in sorted(set(a) | set(b)):
         problems.append("%r: mode %o vs %o" % (rel, stat.S_IMODE(sa.st_mode), stat.S_IMODE(sb.st_mode)))
     if root_owned and (sb.st_uid, sb.st_gid) != (0, 0):
         problems.append("%r: owner %d:%d" % (rel, sb.st_uid, sb.st_gid))
-    if check_mtime:
+    if check_mtime and not (rel == b"." and "--no-root-mtime" in opts):
         t = want_mtime if want_mtime is not None else int(sa.st_mtime)
         if int(sb.st_mtime) != t:
             problems.append("%r: mtime %d, expected %d" % (rel, int(sb.st_mtime), t))
@@ -331,7 +344,7 @@ for rel in sorted(set(a) | set(b)):
             problems.append("%r: content differs" % rel)
         if links and sa.st_nlink != sb.st_nlink:
             problems.append("%r: nlink %d vs %d" % (rel, sa.st_nlink, sb.st_nlink))
-if links and groups(a) != groups(b):
+if links and "--no-inode-numbers" not in opts and groups(a) != groups(b):
     problems.append("hardlink groups differ: %r vs %r" % (groups(a), groups(b)))
 for p in problems[:40]:
     print(p, file=sys.stderr)
@@ -405,4 +418,22 @@ w("modes/private-dir/inside", b"i\n")
 os.chmod(priv, 0o700)
 PY
     printf '%s\n' "$1"
+}
+
+# sn_tmpdir and sn_mount_image register their cleanup in the shell that runs them; called as
+# $(...), that is a subshell, whose registrations the EXIT trap never sees, so the directory or
+# the mount outlives the test. These two set the variable NAME in the calling shell instead.
+sn_tmpdir_into() { # NAME
+    local _sn_d
+    _sn_d=$(mktemp -d "${TMPDIR:-/tmp}/sn-test.XXXXXX")
+    chmod 0755 "$_sn_d"
+    sn_cleanup_add "rm -rf '$_sn_d'"
+    printf -v "$1" '%s' "$_sn_d"
+}
+sn_mount_image_into() { # NAME FILE [OFFSET]
+    local _sn_m
+    sn_tmpdir_into _sn_m
+    mount -t squashfs -o "ro,loop,offset=${3:-0}" "$2" "$_sn_m" || sn_fail "kernel mount of $2 (offset ${3:-0}) failed"
+    sn_cleanup_add "umount -l '$_sn_m'"
+    printf -v "$1" '%s' "$_sn_m"
 }
