@@ -5,6 +5,8 @@
 #   make SANITIZE=1 test the same under AddressSanitizer + UndefinedBehaviorSanitizer, in build-sanitize/
 #   make bench           benchmarks; tables go to docs/benchmarks.md
 #   make fuzz            fuzz harnesses for a bounded time (FUZZ_SECONDS per harness)
+#   make fuzz-ci         the same, 20 s per harness (for CI)
+#   make soak            the full soak test: 500 sequential and 50 concurrent launches per mode
 #   make install         PREFIX (default /usr/local), DESTDIR
 #   make deps            apt-get install what the build and tests need, only when something is missing
 #   make format          clang-format -i;  make format-check: fail on unformatted code
@@ -77,9 +79,10 @@ $(BUNDLER_LIB_OBJ) $(RUNTIME_LIB_OBJ) $(ENTRY_LIB_OBJ):
 DEB_PACKAGES := build-essential pkg-config file git python3 libarchive-dev libjansson-dev libzstd-dev \
 	liblzma-dev zlib1g-dev liblz4-dev liblzo2-dev libfuse3-dev fuse3 libsquashfuse-dev libcmocka-dev \
 	nix-bin busybox-static patchelf squashfs-tools squashfs-tools-ng squashfuse bubblewrap \
-	util-linux mount procps psmisc clang-format zstd hyperfine man-db zsync gnupg python3-yaml
+	util-linux mount procps psmisc clang-format zstd hyperfine man-db zsync gnupg python3-yaml time \
+	clang libclang-rt-14-dev
 
-.PHONY: all demo test unit integration bench fuzz install clean deps format format-check
+.PHONY: all demo test unit integration bench fuzz fuzz-ci soak install clean deps format format-check
 .DELETE_ON_ERROR:
 
 all: $(BUILD)/squashnix $(BUILD)/runtime $(BUILD)/AppRun $(TOOL_BIN)
@@ -156,6 +159,13 @@ bench: deps all
 
 fuzz: deps
 	bash tests/fuzz/run.sh
+
+fuzz-ci: deps
+	FUZZ_SECONDS=20 bash tests/fuzz/run.sh
+
+# make test runs the soak with 50 sequential and 10 concurrent launches per mode.
+soak: deps all
+	SOAK_SEQ=500 SOAK_PAR=50 SQUASHNIX_BUILD=$(CURDIR)/$(BUILD) bash tests/integration/test_faults_soak.sh
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(LIBDIR) $(DESTDIR)$(PREFIX)/share/man/man1

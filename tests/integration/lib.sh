@@ -210,9 +210,10 @@ sn_runtime_appimage() { # DIR OUT [RUNTIME]
 # A plain AppDir (any AppImage's, not only squashnix's) whose /AppRun is a shell script: it prints
 # APPIMAGE, APPDIR, ARGV0, OWD, HOME, XDG_CONFIG_HOME and its arguments, one a line; then, when its first argument is
 #   exit N    exits with N;        kill SIG   kills itself with SIG;
-#   trap FILE writes FILE and exits 7 on SIGTERM, after printing "ready" and waiting;
+#   trap FILE [SIG]  writes FILE and exits 7 on SIG (default TERM), after printing "ready" and waiting;
 #   sleep S   sleeps S seconds;
-#   nest B    runs the bundle B (with "exit 0"), then prints usr/share/doc/f from its own $APPDIR;
+#   cat FILE  prints FILE;
+#   nest B    runs the bundle B to print usr/share/doc/f from this $APPDIR, then prints it itself;
 #   bg FILE   leaves a background child with its working directory in $APPDIR that, 1 s later,
 #             copies usr/share/doc/f to FILE (a descendant still using the image), and exits 0.
 # It also holds usr/share/doc/f (a text file), a symlink, a hard link and an empty directory.
@@ -227,9 +228,14 @@ for a in "$@"; do printf 'arg=%s\n' "$a"; done
 case "${1:-}" in
 exit) exit "$2" ;;
 kill) kill -s "$2" $$ ;;
-trap) trap 'echo term >"$2"; exit 7' TERM; echo ready; while :; do sleep 0.05; done ;;
+trap)
+    trap 'echo "${3:-TERM}" | tr A-Z a-z >"$2"; exit 7' "${3:-TERM}"
+    echo ready
+    while :; do sleep 0.05; done
+    ;;
 sleep) sleep "$2" ;;
-nest) "$2" exit 0 >/dev/null && cat "$APPDIR/usr/share/doc/f" ;;
+cat) cat "$2" ;;
+nest) "$2" cat "$APPDIR/usr/share/doc/f" | grep -v = && cat "$APPDIR/usr/share/doc/f" ;;
 bg)
     cd "$APPDIR" || exit 1
     (sleep 1; cat usr/share/doc/f >"$2") </dev/null >/dev/null 2>&1 &
@@ -436,4 +442,103 @@ sn_mount_image_into() { # NAME FILE [OFFSET]
     mount -t squashfs -o "ro,loop,offset=${3:-0}" "$2" "$_sn_m" || sn_fail "kernel mount of $2 (offset ${3:-0}) failed"
     sn_cleanup_add "umount -l '$_sn_m'"
     printf -v "$1" '%s' "$_sn_m"
+}
+
+# Serves DIR over HTTP on 127.0.0.1 (a free port) until the test exits: Python's http.server with
+# byte ranges added (RFC 7233: one range as a plain 206, several as multipart/byteranges), which
+# zsync clients need and `python3 -m http.server` lacks. Each response's status, requested ranges
+# and body bytes are appended to LOG, one line per request: "STATUS BYTES RANGE". Sets NAME to the
+# port (not a command substitution: the server and its cleanup must belong to the test's shell).
+sn_http_serve_into() { # NAME DIR LOG
+    local dir=$2 log=$3 portfile pid i
+    portfile=$(mktemp)
+    python3 -u - "$dir" "$log" "$portfile" <<'PY' >/dev/null 2>&1 &
+import functools, http.server, os, re, sys
+root, log, portfile = sys.argv[1:4]
+
+class Handler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, fmt, *args):
+        pass
+
+    def record(self, status, nbytes):
+        with open(log, "a") as f:
+            f.write("%d %d %s\n" % (status, nbytes, self.headers.get("Range", "-")))
+
+    def parse_ranges(self, spec, size):
+        m = re.fullmatch(r"\s*bytes\s*=\s*(.+)", spec)
+        if not m:
+            return None
+        ranges = []
+        for part in m.group(1).split(","):
+            a, _, b = part.strip().partition("-")
+            if a == "":
+                start, end = max(0, size - int(b)), size - 1
+            else:
+                start, end = int(a), min(int(b) if b else size - 1, size - 1)
+            if start > end:
+                return None
+            ranges.append((start, end))
+        return ranges
+
+    def send_body(self, status, headers, body):
+        self.send_response(status)
+        for k, v in headers:
+            self.send_header(k, v)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+        self.record(status, len(body))
+
+    def do_GET(self):
+        path = self.translate_path(self.path)
+        if not os.path.isfile(path):
+            return self.send_body(404, [], b"")
+        size = os.path.getsize(path)
+        spec = self.headers.get("Range")
+        with open(path, "rb") as f:
+            if spec is None:
+                return self.send_body(200, [("Content-Type", "application/octet-stream")], f.read())
+            ranges = self.parse_ranges(spec, size)
+            if ranges is None:
+                return self.send_body(416, [("Content-Range", "bytes */%d" % size)], b"")
+            parts = []
+            for start, end in ranges:
+                f.seek(start)
+                parts.append((start, end, f.read(end - start + 1)))
+        if len(parts) == 1:
+            start, end, data = parts[0]
+            return self.send_body(206, [("Content-Type", "application/octet-stream"),
+                                        ("Content-Range", "bytes %d-%d/%d" % (start, end, size))], data)
+        boundary = "sn-byteranges"
+        body = b"".join(b"\r\n--%s\r\nContent-Type: application/octet-stream\r\n"
+                        b"Content-Range: bytes %d-%d/%d\r\n\r\n" % (boundary.encode(), s, e, size) + d
+                        for s, e, d in parts) + b"\r\n--%s--\r\n" % boundary.encode()
+        self.send_body(206, [("Content-Type", "multipart/byteranges; boundary=" + boundary)], body)
+
+server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=root))
+with open(portfile + ".tmp", "w") as f:
+    f.write(str(server.server_address[1]))
+os.rename(portfile + ".tmp", portfile + ".ready")
+server.serve_forever()
+PY
+    pid=$!
+    sn_cleanup_add "kill $pid; wait $pid"
+    for ((i = 0; i < 100; i++)); do
+        [ -s "$portfile.ready" ] && break
+        kill -0 "$pid" 2>/dev/null || sn_fail "the HTTP server for $dir did not start"
+        sleep 0.05
+    done
+    [ -s "$portfile.ready" ] || sn_fail "the HTTP server for $dir did not start within 5 s"
+    printf -v "$1" '%s' "$(cat "$portfile.ready")"
+    rm -f "$portfile" "$portfile.ready"
+}
+
+# A temporary directory on its own tmpfs (unmounted and removed on exit), for tests that write
+# and unpack many files: the shared disk here is slow for that. Prints its path.
+sn_tmpfs_dir() {
+    local d
+    d=$(sn_tmpdir)
+    mount -t tmpfs -o mode=0755 sn-test "$d" || sn_fail "cannot mount a tmpfs on $d"
+    sn_cleanup_add "umount -l '$d'"
+    printf '%s\n' "$d"
 }

@@ -1,0 +1,198 @@
+/* SHA-256 as FIPS 180-4 specifies it: 64 rounds over 512-bit blocks, big-endian words; and the
+ * sha256sum-format checksum file written beside a release file. */
+#include "sha256.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "output.h"
+
+/* The first 32 bits of the fractional parts of the cube roots of the first 64 primes. */
+static const uint32_t sha256_k[64] = {
+    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+};
+
+static uint32_t rotr(uint32_t x, unsigned n)
+{
+    return (x >> n) | (x << (32 - n));
+}
+
+static void sha256_block(uint32_t state[8], const unsigned char block[64])
+{
+    uint32_t w[64];
+    for (int i = 0; i < 16; i++)
+        w[i] = (uint32_t)block[4 * i] << 24 | (uint32_t)block[4 * i + 1] << 16 |
+               (uint32_t)block[4 * i + 2] << 8 | (uint32_t)block[4 * i + 3];
+    for (int i = 16; i < 64; i++) {
+        uint32_t s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3);
+        uint32_t s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10);
+        w[i] = w[i - 16] + s0 + w[i - 7] + s1;
+    }
+
+    uint32_t a = state[0], b = state[1], c = state[2], d = state[3];
+    uint32_t e = state[4], f = state[5], g = state[6], h = state[7];
+    for (int i = 0; i < 64; i++) {
+        uint32_t t1 = h + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) +
+                      sha256_k[i] + w[i];
+        uint32_t t2 = (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
+        h = g;
+        g = f;
+        f = e;
+        e = d + t1;
+        d = c;
+        c = b;
+        b = a;
+        a = t1 + t2;
+    }
+    state[0] += a;
+    state[1] += b;
+    state[2] += c;
+    state[3] += d;
+    state[4] += e;
+    state[5] += f;
+    state[6] += g;
+    state[7] += h;
+}
+
+void sha256_init(struct sha256_ctx *ctx)
+{
+    static const uint32_t initial[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+                                        0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+    memcpy(ctx->state, initial, sizeof(initial));
+    ctx->length = 0;
+    ctx->buf_len = 0;
+}
+
+void sha256_update(struct sha256_ctx *ctx, const void *data, size_t len)
+{
+    const unsigned char *p = data;
+    ctx->length += len;
+    if (ctx->buf_len > 0) {
+        size_t n = 64 - ctx->buf_len < len ? 64 - ctx->buf_len : len;
+        memcpy(ctx->buf + ctx->buf_len, p, n);
+        ctx->buf_len += n;
+        p += n;
+        len -= n;
+        if (ctx->buf_len < 64)
+            return;
+        sha256_block(ctx->state, ctx->buf);
+        ctx->buf_len = 0;
+    }
+    for (; len >= 64; p += 64, len -= 64)
+        sha256_block(ctx->state, p);
+    memcpy(ctx->buf, p, len);
+    ctx->buf_len = len;
+}
+
+void sha256_final(struct sha256_ctx *ctx, unsigned char out[SHA256_DIGEST_LEN])
+{
+    uint64_t bits = ctx->length * 8;
+    unsigned char pad[72] = {0x80};
+    size_t pad_len = (ctx->buf_len < 56 ? 56 : 120) - ctx->buf_len;
+    for (int i = 0; i < 8; i++)
+        pad[pad_len + i] = (unsigned char)(bits >> (56 - 8 * i));
+    sha256_update(ctx, pad, pad_len + 8);
+    for (int i = 0; i < 8; i++) {
+        out[4 * i] = (unsigned char)(ctx->state[i] >> 24);
+        out[4 * i + 1] = (unsigned char)(ctx->state[i] >> 16);
+        out[4 * i + 2] = (unsigned char)(ctx->state[i] >> 8);
+        out[4 * i + 3] = (unsigned char)ctx->state[i];
+    }
+}
+
+void sha256_hex(const unsigned char digest[SHA256_DIGEST_LEN], char hex[SHA256_HEX_LEN + 1])
+{
+    static const char digits[] = "0123456789abcdef";
+    for (int i = 0; i < SHA256_DIGEST_LEN; i++) {
+        hex[2 * i] = digits[digest[i] >> 4];
+        hex[2 * i + 1] = digits[digest[i] & 15];
+    }
+    hex[SHA256_HEX_LEN] = '\0';
+}
+
+int sha256_fd(int fd, const char *name, unsigned char out[SHA256_DIGEST_LEN], struct sn_error *err)
+{
+    enum { CHUNK = 1 << 20 };
+    unsigned char *buf = malloc(CHUNK);
+    if (!buf)
+        return sn_error_set(err, SN_ERR_NOMEM, "out of memory hashing %s", name);
+    struct sha256_ctx ctx;
+    sha256_init(&ctx);
+    off_t pos = 0;
+    for (;;) {
+        ssize_t n = pread(fd, buf, CHUNK, pos);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            int e = errno;
+            free(buf);
+            return sn_error_errno(err, e, "cannot read %s", name);
+        }
+        if (n == 0)
+            break;
+        sha256_update(&ctx, buf, (size_t)n);
+        pos += n;
+    }
+    free(buf);
+    sha256_final(&ctx, out);
+    return 0;
+}
+
+static int write_all(int fd, const char *data, size_t len)
+{
+    while (len > 0) {
+        ssize_t n = write(fd, data, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return -1;
+        data += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+int sha256_write_checksum_file(const char *file, struct sn_error *err)
+{
+    const char *base = strrchr(file, '/') ? strrchr(file, '/') + 1 : file;
+    /* sha256sum escapes such names with a leading backslash; no bundle is named like that. */
+    if (*base == '\0' || strpbrk(base, "\\\n\r"))
+        return sn_error_set(err, SN_ERR_INPUT,
+                            "%s: a checksum file needs a file name without backslash or newline",
+                            file);
+    int fd = open(file, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return sn_error_errno(err, errno, "cannot open %s", file);
+    unsigned char digest[SHA256_DIGEST_LEN];
+    int rc = sha256_fd(fd, file, digest, err);
+    close(fd);
+    if (rc < 0)
+        return -1;
+
+    char hex[SHA256_HEX_LEN + 1], dest[4096], line[4096 + SHA256_HEX_LEN + 4];
+    sha256_hex(digest, hex);
+    if ((size_t)snprintf(dest, sizeof(dest), "%s.sha256", file) >= sizeof(dest))
+        return sn_error_set(err, SN_ERR_INPUT, "%s: path too long", file);
+    int line_len = snprintf(line, sizeof(line), "%s  %s\n", hex, base);
+
+    struct output *o;
+    if (output_open(dest, &o, err) < 0)
+        return -1;
+    if (write_all(output_fd(o), line, (size_t)line_len) < 0) {
+        int e = errno;
+        output_abort(o);
+        return sn_error_errno(err, e, "cannot write %s", dest);
+    }
+    return output_commit(o, 0644, err);
+}
