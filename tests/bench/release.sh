@@ -18,12 +18,12 @@ out_md=$SN_ROOT/docs/benchmarks.md
 sn_tmpdir_into t
 export SOURCE_DATE_EPOCH=1700000000
 
-# The two versions, by squashnix and by mksquashfs (sn_runtime_appimage: runtime + image).
+# The two versions, by squashnix and by mksquashfs (sn_mksquashfs_appimage: runtime + image).
 for v in 1.0 1.1; do
     p=$(sn_fixture_demo "$v")
     "$SN_BUILD/squashnix" -q -o "$t/squashnix-$v.AppImage" "$p" || sn_fail "squashnix failed on $p"
     sn_appdir_from_closure "$t/dir-$v" "$p" bin/demo-hello >/dev/null
-    sn_runtime_appimage "$t/dir-$v" "$t/mksquashfs-$v.AppImage"
+    sn_mksquashfs_appimage "$t/dir-$v" "$t/mksquashfs-$v.AppImage" "$SN_BUILD/runtime"
 done
 mkdir "$t/srv"
 for kind in squashnix mksquashfs; do

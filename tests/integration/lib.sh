@@ -158,17 +158,18 @@ sn_appdir_from_closure() { # DIR STORE_PATH PROGRAM_RELATIVE_PATH
     printf '%s\n' "$dir"
 }
 
-# A squashfs image of DIR written by mksquashfs (the peer), at an optional byte offset: when
-# RUNTIME is given, the image follows a copy of it, making an AppImage.
+# A squashfs image of DIR written by mksquashfs (the peer). When RUNTIME is given, the image is
+# appended to a copy of it, making an AppImage (mksquashfs -offset would zero the runtime's bytes).
 sn_mksquashfs_appimage() { # DIR OUT [RUNTIME]
     local dir=$1 out=$2 runtime=${3:-}
-    if [ -n "$runtime" ]; then
-        cp "$runtime" "$out"
-        mksquashfs "$dir" "$out" -offset "$(stat -c %s "$runtime")" -all-root -no-xattrs -noappend -quiet -comp zstd >/dev/null
-        chmod 0755 "$out"
-    else
+    if [ -z "$runtime" ]; then
         mksquashfs "$dir" "$out" -all-root -no-xattrs -noappend -quiet -comp zstd >/dev/null
+        return
     fi
+    mksquashfs "$dir" "$out.sqfs" -all-root -no-xattrs -noappend -quiet -comp zstd >/dev/null
+    cat "$runtime" "$out.sqfs" >"$out"
+    rm -f "$out.sqfs"
+    chmod 0755 "$out"
 }
 
 # Nix integration tests: sets SN_NIX_LOCAL to a Nix expression for tests/nix/local.nix (mkAppImage
@@ -194,17 +195,6 @@ sn_fixture_tools() {
     nix-build "${SN_NIX_OPTS[@]}" --no-out-link "$SN_ROOT/tests/fixtures/tools.nix" \
         --arg src "$src" --argstr tag "$tag" 2>/dev/null ||
         sn_fail "nix-build of the tools fixture failed (run: nix-build $SN_ROOT/tests/fixtures/tools.nix --arg src $src)"
-}
-
-# An AppImage made the way appimagetool does it: RUNTIME (default: the built runtime) followed by a
-# mksquashfs image of DIR. (mksquashfs -offset on a copy of the runtime zero-fills the runtime's
-# bytes, so the image is written on its own and appended.)
-sn_runtime_appimage() { # DIR OUT [RUNTIME]
-    local dir=$1 out=$2 runtime=${3:-$SN_BUILD/runtime}
-    mksquashfs "$dir" "$out.sqfs" -all-root -no-xattrs -noappend -quiet -comp zstd >/dev/null
-    cat "$runtime" "$out.sqfs" >"$out"
-    rm -f "$out.sqfs"
-    chmod 0755 "$out"
 }
 
 # A plain AppDir (any AppImage's, not only squashnix's) whose /AppRun is a shell script: it prints
