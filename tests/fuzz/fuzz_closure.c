@@ -1,5 +1,7 @@
 /* libFuzzer harness: the closure reader, as a path-info document and as an .attrs.json document.
- * Any input must give either a closure or an error, never a crash, a leak or undefined behaviour. */
+ * Any input must give either a closure or an error, never a crash, a leak or undefined behaviour.
+ * sources: bundler/closure.c bundler/error.c
+ */
 #include <stddef.h>
 #include <stdint.h>
 
