@@ -14,6 +14,10 @@
 #define CLOSURE_MAX_VALUES  ((size_t)4 << 20)
 #define CLOSURE_MAX_DEPTH   32
 #define CLOSURE_MAX_ENTRIES ((size_t)1 << 18)
+/* Each store path is one JSON object, plus an object or two inside it in the newest forms
+ * ("ca", signatures). Counted before parsing, so that a document of a million tiny entries is
+ * refused before jansson spends hundreds of MiB on it. */
+#define CLOSURE_MAX_OBJECTS (2 * CLOSURE_MAX_ENTRIES)
 
 #define HASH_LEN     32
 #define NAME_MAX_LEN 211 /* Nix's StorePath::MaxPathLen, a limit on the name after the hash */
@@ -169,15 +173,16 @@ static int check_store_dir(json_t *dir, const char *where, struct sn_error *err)
     return 0;
 }
 
-/* Bounds the document's nesting depth and number of values, a linear scan before jansson
- * allocates anything. Syntax is jansson's business; this only counts. */
+/* Bounds the document's size, nesting depth, number of values and number of objects: a linear
+ * scan before jansson allocates anything. Syntax is jansson's business; this only counts. Going
+ * over a limit is bad input (SN_ERR_INPUT): no Nix closure document comes near them. */
 static int check_bounds(const char *buf, size_t len, struct sn_error *err)
 {
-    size_t i, depth = 0, values = 1, line = 1;
+    size_t i, depth = 0, values = 1, objects = 0, line = 1;
     int in_string = 0;
 
     if (len > CLOSURE_MAX_DOC)
-        return sn_error_set(err, SN_ERR_NOMEM,
+        return sn_error_set(err, SN_ERR_INPUT,
                             "closure: the document is %zu bytes, over the limit of %zu MiB", len,
                             CLOSURE_MAX_DOC >> 20);
     for (i = 0; i < len; i++) {
@@ -195,8 +200,13 @@ static int check_bounds(const char *buf, size_t len, struct sn_error *err)
             in_string = 1;
         } else if (c == '[' || c == '{') {
             values++;
+            if (c == '{' && ++objects > CLOSURE_MAX_OBJECTS)
+                return sn_error_set(err, SN_ERR_INPUT,
+                                    "closure: the document has more than %zu objects (line %zu): "
+                                    "more than %zu store paths, over the limit for a closure",
+                                    CLOSURE_MAX_OBJECTS, line, CLOSURE_MAX_ENTRIES);
             if (++depth > CLOSURE_MAX_DEPTH)
-                return sn_error_set(err, SN_ERR_NOMEM,
+                return sn_error_set(err, SN_ERR_INPUT,
                                     "closure: the document nests deeper than %d levels at line "
                                     "%zu; no Nix closure document does",
                                     CLOSURE_MAX_DEPTH, line);
@@ -205,7 +215,7 @@ static int check_bounds(const char *buf, size_t len, struct sn_error *err)
                 depth--;
         } else if (c == ',') {
             if (++values > CLOSURE_MAX_VALUES)
-                return sn_error_set(err, SN_ERR_NOMEM,
+                return sn_error_set(err, SN_ERR_INPUT,
                                     "closure: the document has more than %zu JSON values (line "
                                     "%zu), over the limit for a closure",
                                     CLOSURE_MAX_VALUES, line);
@@ -238,7 +248,7 @@ static int reader_add(struct reader *r, char *path, json_t *obj, int refs_are_ba
         goto fail;
     }
     if (r->n >= CLOSURE_MAX_ENTRIES) {
-        sn_error_set(r->err, SN_ERR_NOMEM, "closure: more than %zu store paths",
+        sn_error_set(r->err, SN_ERR_INPUT, "closure: more than %zu store paths",
                      CLOSURE_MAX_ENTRIES);
         goto fail;
     }

@@ -28,9 +28,10 @@ struct closure_entry {
 
 /* Parses BUF (LEN bytes). ATTRS_KEY: NULL for a path-info document, else the key of
  * exportReferencesGraph in an .attrs.json document. On success stores a new closure in *OUT and
- * returns 0; on failure returns -1 with ERR naming the offending entry: SN_ERR_NOMEM for a
- * document over the reader's limits (64 MiB, 32 levels of nesting, 4 Mi JSON values, 256 Ki store
- * paths) or out of memory, SN_ERR_INPUT for anything else. */
+ * returns 0; on failure returns -1 with ERR naming the offending entry: SN_ERR_INPUT for a bad
+ * document, including one over the reader's limits (64 MiB, 32 levels of nesting, 4 Mi JSON
+ * values, 512 Ki objects, 256 Ki store paths), which bound its memory; SN_ERR_NOMEM when out of
+ * memory. */
 int closure_parse(const char *buf, size_t len, const char *attrs_key, struct closure **out,
                   struct sn_error *err);
 

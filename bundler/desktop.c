@@ -2,6 +2,7 @@
  * the user named; files are read whole only when small (desktop files), icons are copied by the
  * writer from their path. */
 #include "desktop.h"
+#include "regular_file.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -42,9 +43,9 @@ static int is_file(const char *path)
 
 static int read_small(const char *path, char **out, struct sn_error *err)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int fd = regular_file_open(path, "file", err);
     if (fd < 0)
-        return sn_error_errno(err, errno, "opening %s", path);
+        return -1;
     char *buf = malloc(DESKTOP_MAX + 1);
     ssize_t n = buf ? read(fd, buf, DESKTOP_MAX + 1) : -1;
     int saved = errno;
@@ -196,7 +197,8 @@ static int find_desktop_file(const char *top, const char *program, char **path, 
 static uint32_t png_width(const char *path)
 {
     unsigned char h[24];
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct sn_error ignored;
+    int fd = regular_file_open(path, "icon", &ignored);
     if (fd < 0)
         return 0;
     ssize_t n = read(fd, h, sizeof(h));

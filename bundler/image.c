@@ -1,6 +1,7 @@
 /* Assembling the image tree. The program and its interpreter chain are protected from --exclude:
  * a pattern that would drop them (or a directory holding them) is ignored for those paths. */
 #include "image.h"
+#include "regular_file.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -88,10 +89,10 @@ static int add_copy(struct sqw_tree *t, const char *dest, const char *src, mode_
                     struct sn_error *err)
 {
     struct stat st;
-    int fd = open(src, O_RDONLY | O_CLOEXEC);
+    int fd = regular_file_open(src, "file", err);
     if (fd < 0)
-        return sn_error_errno(err, errno, "opening %s", src);
-    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size > COPY_MAX) {
+        return -1;
+    if (fstat(fd, &st) < 0 || (uint64_t)st.st_size > COPY_MAX) {
         close(fd);
         return sn_error_set(err, SN_ERR_INPUT, "%s: not a regular file of at most %u MiB", src,
                             COPY_MAX >> 20);

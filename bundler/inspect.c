@@ -1,6 +1,7 @@
 /* Inspecting a bundle. The runtime is never run (the file may come from anyone): its version is
  * looked for as the string "squashnix runtime VERSION" in its bytes. */
 #include "inspect.h"
+#include "regular_file.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -153,9 +154,9 @@ int inspect_file(const char *file, struct inspect_info *out, struct sn_error *er
 {
     struct stat st;
     memset(out, 0, sizeof(*out));
-    int fd = open(file, O_RDONLY | O_CLOEXEC);
+    int fd = regular_file_open(file, "bundle", err);
     if (fd < 0)
-        return sn_error_errno(err, errno, "opening %s", file);
+        return -1;
     int rc = fstat(fd, &st) < 0 ? sn_error_errno(err, errno, "fstat %s", file) : 0;
     out->file_bytes = (uint64_t)st.st_size;
     if (rc == 0)

@@ -491,7 +491,7 @@ static void test_reject_sizes(void **state)
         doc[2 + 2 * i] = ',';
     }
     doc[2 * n] = ']';
-    reject_buf(doc, 2 * n + 1, NULL, SN_ERR_NOMEM, "more than", "JSON values");
+    reject_buf(doc, 2 * n + 1, NULL, SN_ERR_INPUT, "more than", "JSON values");
     free(doc);
     /* Too large a document, whatever it holds. */
     doc = malloc(big);
@@ -499,12 +499,12 @@ static void test_reject_sizes(void **state)
     memset(doc, ' ', big);
     doc[0] = '[';
     doc[big - 1] = ']';
-    reject_buf(doc, big, NULL, SN_ERR_NOMEM, "67108865 bytes", "64 MiB");
+    reject_buf(doc, big, NULL, SN_ERR_INPUT, "67108865 bytes", "64 MiB");
     free(doc);
     /* Too deep: 40 nested arrays; 32 levels still parse (and are then no closure). */
     memset(deep, '[', 40);
     memset(deep + 40, ']', 40);
-    reject_buf(deep, 80, NULL, SN_ERR_NOMEM, "deeper than 32 levels", "line 1");
+    reject_buf(deep, 80, NULL, SN_ERR_INPUT, "deeper than 32 levels", "line 1");
     memset(deep, '[', 32);
     memset(deep + 32, ']', 32);
     reject_buf(deep, 64, NULL, SN_ERR_INPUT, "entry 0 is an array", NULL);
@@ -533,7 +533,7 @@ static void test_reject_too_many_entries(void **state)
         p += sprintf(p, "{\"path\": \"/nix/store/%s-p\", \"references\": []}%s", hash,
                      i + 1 < n ? "," : "]");
     }
-    reject_buf(doc, (size_t)(p - doc), NULL, SN_ERR_NOMEM, "more than 262144 store paths", NULL);
+    reject_buf(doc, (size_t)(p - doc), NULL, SN_ERR_INPUT, "more than 262144 store paths", NULL);
     /* One fewer is a valid closure. */
     p = doc + 1 + (n - 1) * per;
     p[-1] = ']';
