@@ -60,7 +60,7 @@ ENTRY_DYN_LIBS :=
 CMOCKA_LIBS := $(shell $(PKG) --libs cmocka 2>/dev/null)
 
 BUNDLER_SRC  := $(sort $(wildcard bundler/*.c bundler/squashfs/*.c))
-RUNTIME_SRC  := $(sort $(wildcard runtime/*.c))
+RUNTIME_SRC  := $(sort $(wildcard runtime/*.c runtime/sqfs/*.c))
 ENTRY_SRC    := $(sort $(wildcard entry/*.c))
 UNIT_SRC     := $(sort $(wildcard tests/unit/test_*.c))
 
@@ -175,7 +175,7 @@ install: all
 	install -m 0644 docs/squashnix.1 $(DESTDIR)$(PREFIX)/share/man/man1/squashnix.1
 
 clean:
-	rm -rf build build-sanitize
+	rm -rf build build-sanitize build-fuzz
 
 FORMAT_SRC = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
 format:

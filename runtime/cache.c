@@ -92,6 +92,18 @@ static void remove_dead_tmp(struct cache *c)
     closedir(d);
 }
 
+/* Extracts img under fd; a failure names the image. */
+static int extract(struct rt_image *img, int fd, struct rt_error *err)
+{
+    struct rt_error why;
+
+    if (rt_extract(rt_image_fs(img), fd, NULL, &why) == 0)
+        return 0;
+    rt_fail(err, "%s: extracting: %s", rt_image_path(img), why.msg);
+    err->errnum = why.errnum;
+    return -1;
+}
+
 /* Extracts img into a fresh .tmp-<key>-XXXXXX and renames it to <key>: a tree under that name is
  * always complete. */
 static int fill(struct cache *c, struct rt_image *img, struct rt_error *err)
@@ -109,7 +121,7 @@ static int fill(struct cache *c, struct rt_image *img, struct rt_error *err)
     if (fd < 0) {
         rc = rt_fail_errno(err, errno, "open %s", tmp);
     } else {
-        rc = rt_extract(rt_image_fs(img), fd, NULL, err);
+        rc = extract(img, fd, err);
         if (rc == 0 && fchmod(fd, 0755) < 0)
             rc = rt_fail_errno(err, errno, "chmod %s", tmp);
         close(fd);

@@ -9,30 +9,29 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define CHUNK (128 * 1024)
+#include "sqfs/format.h"
 
 /* One directory on the way from the root to the current entry. */
 struct level {
     int fd; /* -1 until created (with a pattern, only when something under it matches) */
-    char name[SQUASHFS_NAME_LEN + 1];
+    char name[RSQ_NAME_MAX + 1];
     mode_t mode;
     time_t mtime;
 };
 
 /* A regular file with more than one link: where its first link was written. */
 struct hardlink {
-    sqfs_inode_num num;
+    uint64_t key; /* the inode's reference (the same for every link) + 1; 0: a free slot */
     char *path;
 };
 
 struct extractor {
-    sqfs *fs;
+    struct rt_sqfs *fs;
     const char *pattern;
     struct level *levels;
     size_t depth, cap;
     struct hardlink *links;
     size_t nlinks, links_cap;
-    char *buf;
     struct rt_error *err;
 };
 
@@ -108,60 +107,104 @@ static int clear_path(struct extractor *x, int dirfd, const char *name, const ch
     return 0;
 }
 
-static int copy_data(struct extractor *x, sqfs_inode *inode, int fd, const char *path)
+/* Writes the file's blocks at their offsets; sparse blocks stay holes, and the size is set last
+ * so that a file ending in a hole has its full length. */
+static int copy_data(struct extractor *x, const struct rt_sqfs_inode *inode, int fd,
+                     const char *path)
 {
-    sqfs_off_t pos = 0, size = (sqfs_off_t)inode->xtra.reg.file_size;
+    struct rt_sqfs_file *f;
+    const uint8_t *data;
+    size_t len;
+    off_t pos = 0;
+    int rc;
 
-    while (pos < size) {
-        sqfs_off_t n = size - pos < CHUNK ? size - pos : CHUNK;
+    if (rt_sqfs_file_open(x->fs, inode, &f, x->err) < 0)
+        return -1;
+    while ((rc = rt_sqfs_file_next(f, &data, &len, x->err)) > 0) {
+        for (size_t done = 0; data && done < len;) {
+            ssize_t w = pwrite(fd, data + done, len - done, pos + (off_t)done);
 
-        if (sqfs_read_range(x->fs, inode, pos, &n, x->buf) != SQFS_OK || n <= 0)
-            return rt_fail(x->err, "%s: unreadable data in the image (corrupted)", path);
-        for (sqfs_off_t done = 0; done < n;) {
-            ssize_t w = write(fd, x->buf + done, (size_t)(n - done));
-
-            if (w < 0)
+            if (w < 0) {
+                rt_sqfs_file_close(f);
                 return rt_fail_errno(x->err, errno, "write %s", path);
-            done += w;
+            }
+            done += (size_t)w;
         }
-        pos += n;
+        pos += (off_t)len;
     }
+    rt_sqfs_file_close(f);
+    if (rc < 0)
+        return -1;
+    if (ftruncate(fd, pos) < 0)
+        return rt_fail_errno(x->err, errno, "set the size of %s", path);
     return 0;
 }
 
-static struct hardlink *find_link(struct extractor *x, sqfs_inode_num num)
+/* The hard link table is open-addressed by inode reference: a Nix store optimised with hard links
+ * can give an image tens of thousands of them. */
+static size_t link_slot(uint64_t key, size_t cap)
 {
-    for (size_t i = 0; i < x->nlinks; i++) {
-        if (x->links[i].num == num)
+    return (size_t)((key * 0x9e3779b97f4a7c15ULL) >> 32) & (cap - 1);
+}
+
+static struct hardlink *find_link(struct extractor *x, uint64_t ref)
+{
+    if (x->links_cap == 0)
+        return NULL;
+    for (size_t i = link_slot(ref + 1, x->links_cap); x->links[i].key;
+         i = (i + 1) & (x->links_cap - 1)) {
+        if (x->links[i].key == ref + 1)
             return &x->links[i];
     }
     return NULL;
 }
 
-static int remember_link(struct extractor *x, sqfs_inode_num num, const char *path)
+static int grow_links(struct extractor *x)
 {
-    if (x->nlinks == x->links_cap) {
-        size_t cap = x->links_cap ? x->links_cap * 2 : 16;
-        struct hardlink *l = realloc(x->links, cap * sizeof(*l));
+    size_t cap = x->links_cap ? x->links_cap * 2 : 64;
+    struct hardlink *t = calloc(cap, sizeof(*t));
 
-        if (!l)
-            return rt_fail_errno(x->err, ENOMEM, "extracting");
-        x->links = l;
-        x->links_cap = cap;
-    }
-    x->links[x->nlinks].num = num;
-    x->links[x->nlinks].path = strdup(path);
-    if (!x->links[x->nlinks].path)
+    if (!t)
         return rt_fail_errno(x->err, ENOMEM, "extracting");
+    for (size_t i = 0; i < x->links_cap; i++) {
+        size_t j;
+
+        if (!x->links[i].key)
+            continue;
+        for (j = link_slot(x->links[i].key, cap); t[j].key; j = (j + 1) & (cap - 1))
+            ;
+        t[j] = x->links[i];
+    }
+    free(x->links);
+    x->links = t;
+    x->links_cap = cap;
+    return 0;
+}
+
+/* Records where the first link of inode ref was written (it is not in the table yet). */
+static int remember_link(struct extractor *x, uint64_t ref, const char *path)
+{
+    char *copy;
+    size_t i;
+
+    if (2 * (x->nlinks + 1) > x->links_cap && grow_links(x) < 0)
+        return -1;
+    copy = strdup(path);
+    if (!copy)
+        return rt_fail_errno(x->err, ENOMEM, "extracting");
+    for (i = link_slot(ref + 1, x->links_cap); x->links[i].key; i = (i + 1) & (x->links_cap - 1))
+        ;
+    x->links[i].key = ref + 1;
+    x->links[i].path = copy;
     x->nlinks++;
     return 0;
 }
 
 static int write_file(struct extractor *x, int dirfd, const char *name, const char *path,
-                      sqfs_inode *inode, sqfs_inode_num num, int root_fd)
+                      const struct rt_sqfs_inode *inode, int root_fd)
 {
-    struct timespec ts[2] = {{0, UTIME_OMIT}, {inode->base.mtime, 0}};
-    struct hardlink *first = inode->nlink > 1 ? find_link(x, num) : NULL;
+    struct timespec ts[2] = {{0, UTIME_OMIT}, {inode->mtime, 0}};
+    struct hardlink *first = inode->nlink > 1 ? find_link(x, inode->ref) : NULL;
     int fd, rc;
 
     if (clear_path(x, dirfd, name, path) < 0)
@@ -175,32 +218,25 @@ static int write_file(struct extractor *x, int dirfd, const char *name, const ch
     if (fd < 0)
         return rt_fail_errno(x->err, errno, "create %s", path);
     rc = copy_data(x, inode, fd, path);
-    if (rc == 0 && (fchmod(fd, inode->base.mode & 0777) < 0 || futimens(fd, ts) < 0))
+    if (rc == 0 && (fchmod(fd, inode->mode & 0777) < 0 || futimens(fd, ts) < 0))
         rc = rt_fail_errno(x->err, errno, "set mode of %s", path);
     if (close(fd) < 0 && rc == 0)
         rc = rt_fail_errno(x->err, errno, "close %s", path);
     if (rc == 0 && inode->nlink > 1)
-        rc = remember_link(x, num, path);
+        rc = remember_link(x, inode->ref, path);
     return rc;
 }
 
 static int write_symlink(struct extractor *x, int dirfd, const char *name, const char *path,
-                         sqfs_inode *inode)
+                         const struct rt_sqfs_inode *inode)
 {
-    struct timespec ts[2] = {{0, UTIME_OMIT}, {inode->base.mtime, 0}};
-    size_t size = 0;
+    struct timespec ts[2] = {{0, UTIME_OMIT}, {inode->mtime, 0}};
     char *target;
     int rc = 0;
 
-    if (sqfs_readlink(x->fs, inode, NULL, &size) != SQFS_OK)
-        return rt_fail(x->err, "%s: unreadable symbolic link in the image (corrupted)", path);
-    target = malloc(size + 1);
-    if (!target)
-        return rt_fail_errno(x->err, ENOMEM, "extracting %s", path);
-    size++;
-    if (sqfs_readlink(x->fs, inode, target, &size) != SQFS_OK)
-        rc = rt_fail(x->err, "%s: unreadable symbolic link in the image (corrupted)", path);
-    else if (clear_path(x, dirfd, name, path) < 0)
+    if (rt_sqfs_readlink(x->fs, inode, &target, x->err) < 0)
+        return -1;
+    if (clear_path(x, dirfd, name, path) < 0)
         rc = -1;
     else if (symlinkat(target, dirfd, name) < 0)
         rc = rt_fail_errno(x->err, errno, "symlink %s -> %s", path, target);
@@ -210,64 +246,59 @@ static int write_symlink(struct extractor *x, int dirfd, const char *name, const
     return rc;
 }
 
-static int extract_entry(struct extractor *x, sqfs_traverse *trv, int root_fd)
+static int extract_entry(struct extractor *x, const struct rt_sqfs_walk *w, int root_fd)
 {
-    const char *name = sqfs_dentry_name(&trv->entry);
-    int match = !x->pattern || fnmatch(x->pattern, trv->path, FNM_FILE_NAME | FNM_LEADING_DIR) == 0;
-    sqfs_inode inode;
+    const char *name = rt_sqfs_walk_name(w), *path = rt_sqfs_walk_path(w);
+    const struct rt_sqfs_inode *inode = rt_sqfs_walk_inode(w);
+    int match = !x->pattern || fnmatch(x->pattern, path, FNM_FILE_NAME | FNM_LEADING_DIR) == 0;
     int dirfd;
 
+    /* The reader refuses these already; checked again here because a name is about to become a
+     * path on the host. */
     if (!rt_extract_name_ok(name))
-        return rt_fail(x->err, "refusing the unsafe name \"%s\" in the image (under %s)", name,
-                       trv->path);
-    if (sqfs_inode_get(x->fs, &inode, sqfs_dentry_inode(&trv->entry)) != SQFS_OK)
-        return rt_fail(x->err, "%s: unreadable inode in the image (corrupted)", trv->path);
-    if (S_ISDIR(inode.base.mode)) {
-        if (push_level(x, name, inode.base.mode, inode.base.mtime) < 0)
+        return rt_fail(x->err, "refusing the unsafe name \"%s\" in the image (at %s)", name, path);
+    if (S_ISDIR(inode->mode)) {
+        if (push_level(x, name, inode->mode, inode->mtime) < 0)
             return -1;
-        return match ? make_levels(x, trv->path) : 0;
+        return match ? make_levels(x, path) : 0;
     }
-    if (!match || !(S_ISREG(inode.base.mode) || S_ISLNK(inode.base.mode)))
+    if (!match || !(S_ISREG(inode->mode) || S_ISLNK(inode->mode)))
         return 0;
-    if (make_levels(x, trv->path) < 0)
+    if (make_levels(x, path) < 0)
         return -1;
     dirfd = x->levels[x->depth - 1].fd;
-    if (S_ISREG(inode.base.mode))
-        return write_file(x, dirfd, name, trv->path, &inode, sqfs_dentry_inode_num(&trv->entry),
-                          root_fd);
-    return write_symlink(x, dirfd, name, trv->path, &inode);
+    if (S_ISREG(inode->mode))
+        return write_file(x, dirfd, name, path, inode, root_fd);
+    return write_symlink(x, dirfd, name, path, inode);
 }
 
+/* Reader errors say what is wrong in the image; the caller adds which file it is. */
 static int walk(struct extractor *x, int root_fd)
 {
-    sqfs_traverse trv;
-    sqfs_err e = SQFS_OK;
-    int rc = 0;
+    struct rt_sqfs_walk *w;
+    int rc;
 
-    if (sqfs_traverse_open(&trv, x->fs, sqfs_inode_root(x->fs)) != SQFS_OK)
-        return rt_fail(x->err, "the image's root directory is unreadable (corrupted)");
-    while (rc == 0 && sqfs_traverse_next(&trv, &e)) {
-        if (trv.dir_end)
+    if (rt_sqfs_walk_open(x->fs, &w, x->err) < 0)
+        return -1;
+    while ((rc = rt_sqfs_walk_next(w, x->err)) > 0) {
+        if (rt_sqfs_walk_dir_end(w))
             rc = pop_level(x);
         else
-            rc = extract_entry(x, &trv, root_fd);
+            rc = extract_entry(x, w, root_fd);
+        if (rc < 0)
+            break;
     }
-    if (rc == 0 && e != SQFS_OK)
-        rc = rt_fail(x->err, "the image's directory tree is unreadable (corrupted)");
-    sqfs_traverse_close(&trv);
-    return rc;
+    rt_sqfs_walk_close(w);
+    return rc < 0 ? -1 : 0;
 }
 
-int rt_extract(sqfs *fs, int root_fd, const char *pattern, struct rt_error *err)
+int rt_extract(struct rt_sqfs *fs, int root_fd, const char *pattern, struct rt_error *err)
 {
     struct extractor x = {.fs = fs, .pattern = pattern, .err = err};
     int rc;
 
-    x.buf = malloc(CHUNK);
-    if (!x.buf || push_level(&x, ".", 0755, 0) < 0) {
-        free(x.buf);
-        return rt_fail_errno(err, ENOMEM, "extracting");
-    }
+    if (push_level(&x, ".", 0755, 0) < 0)
+        return -1;
     x.levels[0].fd = root_fd;
     rc = walk(&x, root_fd);
     /* Level 0 is the caller's descriptor; close only the ones opened here (after a failure). */
@@ -276,10 +307,9 @@ int rt_extract(sqfs *fs, int root_fd, const char *pattern, struct rt_error *err)
         if (l->fd >= 0)
             close(l->fd);
     }
-    for (size_t i = 0; i < x.nlinks; i++)
+    for (size_t i = 0; i < x.links_cap; i++)
         free(x.links[i].path);
     free(x.links);
     free(x.levels);
-    free(x.buf);
     return rc;
 }

@@ -1,4 +1,5 @@
-/* Extraction of a squashfs image to a directory with squashfuse's reader (no FUSE, no mount):
+/* Extraction of a squashfs image to a directory with the runtime's own bounds-checked reader
+ * (runtime/sqfs/; no FUSE, no mount):
  * directories, regular files (permission bits and mtimes kept, set-id bits dropped), symbolic
  * links and hard links; device nodes, FIFOs and sockets are skipped. Every file is created
  * relative to its parent's directory descriptor, never following a symbolic link, and names that
@@ -6,7 +7,7 @@
 #ifndef SQUASHNIX_RT_EXTRACT_H
 #define SQUASHNIX_RT_EXTRACT_H
 
-#include <squashfuse.h>
+#include "sqfs/sqfs.h"
 
 #include "rt_error.h"
 
@@ -14,7 +15,7 @@
  * path (relative, no leading '/') matches it as fnmatch(3) with FNM_FILE_NAME | FNM_LEADING_DIR,
  * as type2-runtime matches, and the directories that lead to them. Existing directories are
  * entered; an existing non-directory at a path the image writes is replaced. */
-int rt_extract(sqfs *fs, int root_fd, const char *pattern, struct rt_error *err);
+int rt_extract(struct rt_sqfs *fs, int root_fd, const char *pattern, struct rt_error *err);
 
 /* Whether name is safe as one path component: not empty, ".", "..", and without '/'. */
 int rt_extract_name_ok(const char *name);

@@ -130,7 +130,8 @@ static int extract_here(struct rt_image *img, const char *pattern)
         close(fd);
         if (made)
             rt_remove_tree("squashfs-root");
-        return fail(err.msg);
+        fprintf(stderr, "squashnix runtime: %s: extracting: %s\n", rt_image_path(img), err.msg);
+        return EXIT_LAUNCH;
     }
     close(fd);
     return 0;

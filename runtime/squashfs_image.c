@@ -9,81 +9,35 @@
 #include <unistd.h>
 
 #include "elf_image.h"
+#include "sqfs/format.h"
 
 struct rt_image {
     char *path;
     int fd;
     uint64_t offset;
     uint64_t file_size;
-    int fs_ready;
-    sqfs fs;
+    struct rt_sqfs *fs;
 };
 
-static const char *sqfs_err_text(sqfs_err e)
+/* The reader checked the superblock; the root must be a readable directory too, so that a bundle
+ * whose tree cannot even start is refused before anything is mounted or created. */
+static int check_root(struct rt_image *img, struct rt_error *err)
 {
-    switch (e) {
-    case SQFS_BADFORMAT:
-        return "no squashfs superblock (bad magic): the file is not an AppImage or is corrupted";
-    case SQFS_BADVERSION:
-        return "unsupported squashfs version (only 4.0 is read)";
-    case SQFS_BADCOMP:
-        return "the image's compression is not supported by this runtime";
-    case SQFS_ERR:
-    default:
-        return "the squashfs image is unreadable (truncated or corrupted)";
-    }
-}
+    struct rt_sqfs_inode root;
+    struct rt_error why;
 
-/* The image is cut short when its superblock's bytes_used reaches past the end of the file. */
-static int check_size(const struct rt_image *img, uint64_t bytes_used, struct rt_error *err)
-{
-    if (bytes_used <= img->file_size - img->offset)
-        return 0;
-    return rt_fail(err,
-                   "%s: truncated: the squashfs image needs %llu bytes after offset %llu, the file "
-                   "has %llu; download or build the bundle again",
-                   img->path, (unsigned long long)bytes_used, (unsigned long long)img->offset,
-                   (unsigned long long)(img->file_size - img->offset));
-}
-
-/* sqfs_init failed: say "truncated" when the raw superblock shows it, else what squashfuse said. */
-static int explain_init_error(const struct rt_image *img, sqfs_err e, struct rt_error *err)
-{
-    struct squashfs_super_block sb;
-
-    if (pread(img->fd, &sb, sizeof(sb), (off_t)img->offset) == (ssize_t)sizeof(sb) &&
-        sb.s_magic == SQUASHFS_MAGIC && check_size(img, sb.bytes_used, err) < 0)
-        return -1;
-    return rt_fail(err, "%s: at offset %llu: %s; download or build the bundle again", img->path,
-                   (unsigned long long)img->offset, sqfs_err_text(e));
-}
-
-static int check_image(struct rt_image *img, struct rt_error *err)
-{
-    const struct squashfs_super_block *sb = &img->fs.sb;
-    sqfs_inode root;
-
-    if (check_size(img, sb->bytes_used, err) < 0)
-        return -1;
-    if (sb->block_size == 0 || sb->inode_table_start >= sb->bytes_used)
+    if (rt_sqfs_root(img->fs, &root, &why) < 0)
         return rt_fail(err,
-                       "%s: corrupted squashfs superblock at offset %llu; download or build the "
+                       "%s: the root directory is unreadable: %s; download or build the "
                        "bundle again",
-                       img->path, (unsigned long long)img->offset);
-    if (sqfs_inode_get(&img->fs, &root, sqfs_inode_root(&img->fs)) != SQFS_OK ||
-        !S_ISDIR(root.base.mode))
-        return rt_fail(err,
-                       "%s: the squashfs image's root directory is unreadable (corrupted); "
-                       "download or build the bundle again",
-                       img->path);
+                       img->path, why.msg);
     return 0;
 }
 
 static int open_layers(struct rt_image *img, struct rt_error *err)
 {
     struct stat st;
-    struct rt_error elf_err;
-    sqfs_err e;
+    struct rt_error why;
 
     img->fd = open(img->path, O_RDONLY | O_CLOEXEC);
     if (img->fd < 0)
@@ -93,18 +47,17 @@ static int open_layers(struct rt_image *img, struct rt_error *err)
     if (!S_ISREG(st.st_mode))
         return rt_fail(err, "%s: not a regular file", img->path);
     img->file_size = (uint64_t)st.st_size;
-    if (rt_elf_image_offset(img->fd, &img->offset, &elf_err) < 0)
-        return rt_fail(err, "%s: not an AppImage: %s", img->path, elf_err.msg);
+    if (rt_elf_image_offset(img->fd, &img->offset, &why) < 0)
+        return rt_fail(err, "%s: not an AppImage: %s", img->path, why.msg);
     if (img->offset >= img->file_size)
         return rt_fail(err,
                        "%s: no squashfs image after the runtime (file ends at byte %llu, where "
                        "the image should start): the bundle is truncated",
                        img->path, (unsigned long long)img->file_size);
-    e = sqfs_init(&img->fs, img->fd, (size_t)img->offset);
-    if (e != SQFS_OK)
-        return explain_init_error(img, e, err);
-    img->fs_ready = 1;
-    return check_image(img, err);
+    if (rt_sqfs_open(img->fd, img->offset, img->file_size - img->offset, &img->fs, &why) < 0)
+        return rt_fail(err, "%s: at offset %llu: %s; download or build the bundle again", img->path,
+                       (unsigned long long)img->offset, why.msg);
+    return check_root(img, err);
 }
 
 int rt_image_open(const char *path, struct rt_image **out, struct rt_error *err)
@@ -131,8 +84,7 @@ void rt_image_close(struct rt_image *img)
 {
     if (!img)
         return;
-    if (img->fs_ready)
-        sqfs_destroy(&img->fs);
+    rt_sqfs_close(img->fs);
     if (img->fd >= 0)
         close(img->fd);
     free(img->path);
@@ -154,9 +106,9 @@ uint64_t rt_image_offset(const struct rt_image *img)
     return img->offset;
 }
 
-sqfs *rt_image_fs(struct rt_image *img)
+struct rt_sqfs *rt_image_fs(struct rt_image *img)
 {
-    return &img->fs;
+    return img->fs;
 }
 
 /* A 64-bit FNV-1a style mix over 8-byte words (and the tail byte by byte): not cryptographic; the
@@ -220,16 +172,15 @@ static int read_md5(struct rt_image *img, unsigned char md5[16])
 
 int rt_image_digest(struct rt_image *img, char out[33], struct rt_error *err)
 {
-    const struct squashfs_super_block *sb = &img->fs.sb;
     uint64_t h[2] = {0xcbf29ce484222325ULL, 0x84222325cbf29ce4ULL};
     unsigned char md5[16];
     /* With a digest of the whole file, the metadata (every file's size and block list) is enough
      * to tell images apart cheaply; without one, every data block must be read. */
-    uint64_t start = read_md5(img, md5) ? sb->inode_table_start : 0;
+    uint64_t start = read_md5(img, md5) ? rt_sqfs_inode_table_start(img->fs) : 0;
 
     h[0] = mix(h[0], md5, sizeof(md5));
-    h[0] = mix(h[0], (const unsigned char *)sb, sizeof(*sb));
-    if (mix_range(img, start, sb->bytes_used, h, err) < 0)
+    h[0] = mix(h[0], rt_sqfs_superblock(img->fs), RSQ_SUPERBLOCK_LEN);
+    if (mix_range(img, start, rt_sqfs_bytes_used(img->fs), h, err) < 0)
         return -1;
     snprintf(out, 33, "%016llx%016llx", (unsigned long long)h[0], (unsigned long long)h[1]);
     return 0;

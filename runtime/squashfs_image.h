@@ -1,4 +1,5 @@
-/* An AppImage's squashfs image: the file, where the image starts, and squashfuse's reader over it.
+/* An AppImage's squashfs image: the file, where the image starts, and the runtime's own reader
+ * (runtime/sqfs/) over it.
  * Opening checks the whole chain (ELF header, superblock, size, root inode) so that a truncated or
  * corrupted bundle is refused up front with a message that names the file, before anything is
  * mounted or created. */
@@ -7,7 +8,7 @@
 
 #include <stdint.h>
 
-#include <squashfuse.h>
+#include "sqfs/sqfs.h"
 
 #include "rt_error.h"
 
@@ -28,8 +29,8 @@ int rt_image_fd(const struct rt_image *img);
 /* Byte offset of the squashfs image in the file (the end of the ELF). */
 uint64_t rt_image_offset(const struct rt_image *img);
 
-/* squashfuse's reader over the image. */
-sqfs *rt_image_fs(struct rt_image *img);
+/* The reader over the image (the image's; valid until rt_image_close). */
+struct rt_sqfs *rt_image_fs(struct rt_image *img);
 
 /* A key naming this image's contents for the extraction cache: 32 hex digits. When the ELF's
  * .digest_md5 section holds a digest of the file, over it, the superblock and the metadata tables

@@ -1,8 +1,9 @@
-/* libFuzzer harness: reading a squashfs image the way the runtime extracts it (runtime/image.c
- * opens and validates it, runtime/extract.c writes the tree, as --appimage-extract and the
- * extraction cache do). The input is the squashfs image behind a minimal ELF header. Any input
- * must give a tree or an error, never a crash, a leak, a descriptor left open or undefined
- * behaviour, and nothing may be written outside the target directory.
+/* libFuzzer harness: reading a squashfs image the way the runtime extracts it
+ * (runtime/squashfs_image.c opens and validates it with the runtime's own reader, runtime/sqfs/,
+ * and runtime/extract.c writes the tree, as --appimage-extract and the extraction cache do). The
+ * input is the squashfs image behind a minimal ELF header. Any input must give a tree or an
+ * error, never a crash, a leak, a descriptor left open or undefined behaviour, and nothing may be
+ * written outside the target directory.
  *
  * Outside writes are caught by running in a jail: the process chroots (once, at start, in its own
  * mount namespace) into build-fuzz/jail-extract/, which holds only the image file, the target and
@@ -11,7 +12,10 @@
  * libFuzzer's relative corpus and artifact paths work. FUZZ_NO_JAIL=1 skips the jail, to replay
  * a reproducer with symbolized stacks (llvm-symbolizer is not in the jail).
  * sources: runtime/squashfs_image.c runtime/elf_image.c runtime/extract.c runtime/rt_error.c
- * libs: -lsquashfuse
+ * sources: runtime/sqfs/superblock.c runtime/sqfs/compressor.c runtime/sqfs/metadata.c
+ * sources: runtime/sqfs/inode.c runtime/sqfs/directory.c runtime/sqfs/fragment.c
+ * sources: runtime/sqfs/data.c runtime/sqfs/walk.c
+ * libs: -llzo2
  */
 #include <dirent.h>
 #include <elf.h>
