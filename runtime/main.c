@@ -24,6 +24,9 @@
 
 #define EXIT_LAUNCH 127
 
+/* A literal, so that `squashnix inspect` finds the runtime's version in a bundle's bytes. */
+static const char version_marker[] = "squashnix runtime " SQUASHNIX_VERSION;
+
 static const char help_text[] =
     "Usage: BUNDLE [--appimage-OPTION | ARGS...]\n"
     "\n"
@@ -254,7 +257,7 @@ int main(int argc, char **argv)
         return 0;
     }
     if (opts.action == RT_VERSION) {
-        printf("squashnix runtime %s (AppImage type 2)\n", SQUASHNIX_VERSION);
+        printf("%s (AppImage type 2)\n", version_marker);
         return 0;
     }
     if (rt_appimage_path(&appimage, &err) < 0)

@@ -44,6 +44,7 @@ info=$("$SN_BUILD/squashnix" inspect "$out") || sn_fail "inspect failed: $info"
 offset=$(awk '/^offset:/ { print $2 }' <<<"$info")
 sn_assert_eq "$(stat -c %s "$SN_BUILD/runtime")" "$offset" "image offset"
 sn_assert_contains "$info" "(matches)" "inspect digest"
+sn_assert_contains "$info" "runtime:     squashnix runtime $("$SN_BUILD/squashnix" --version | awk '{print $NF}')" "inspect runtime version"
 sn_assert_contains "$info" "program:     $demo/bin/demo-hello" "inspect program"
 sn_assert_contains "$info" "compression: zstd" "inspect compression"
 sn_assert_contains "$info" "closure:     3 store paths" "inspect closure"

@@ -96,7 +96,9 @@ chmod 0755 "$c/squashnix/$key/AppRun"
 run "$c"
 case "$out" in *PLANTED*) sn_fail "the planted AppRun ran" ;; esac
 sn_log "  exit $rc: $(head -n 1 <<<"$out")"
-[ "$rc" = 0 ] || [ "$rc" = 127 ] || sn_fail "planted key: exit status $rc ($out)"
+sn_assert_eq 127 "$rc" "planted key: exit status ($out)"
+sn_assert_contains "$out" "$c/squashnix/$key is in the way" "planted key: the message names it"
+sn_assert_contains "$out" "remove it" "planted key: the message says what to do"
 
 sn_log "SIGKILL in the middle of an extraction, then a clean run"
 c=$(fresh_cache)
