@@ -1,6 +1,7 @@
 /* The parallel block compressor. Slot of sequence number S is slots[S % depth]. Invariant:
  * written <= next_compress <= submitted <= written + depth; slots in [written, submitted) belong to
- * the workers until marked done, then to the calling thread, which writes and frees them in order. */
+ * the workers until marked done, then to the calling thread, which writes and frees them in order.
+ */
 #include "block_pipe.h"
 
 #include <pthread.h>

@@ -95,8 +95,6 @@ static int codec_init(struct sqw_codec *c, struct sn_error *err)
         c->zstd = ZSTD_createCCtx();
         if (c->zstd == NULL)
             return sn_error_set(err, SN_ERR_NOMEM, "cannot create a zstd context");
-        if (ZSTD_isError(ZSTD_CCtx_setParameter(c->zstd, ZSTD_c_compressionLevel, c->level)))
-            return sn_error_set(err, SN_ERR_INPUT, "zstd refuses level %d", c->level);
         return 0;
     case SQW_GZIP:
         if (deflateInit2(&c->zlib, c->level, Z_DEFLATED, 15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
@@ -143,7 +141,7 @@ void sqw_codec_free(struct sqw_codec *c)
 
 static long compress_zstd(struct sqw_codec *c, const void *in, size_t len, void *out)
 {
-    size_t n = ZSTD_compress2(c->zstd, out, len, in, len);
+    size_t n = ZSTD_compressCCtx(c->zstd, out, len, in, len, c->level);
     if (ZSTD_isError(n))
         return ZSTD_getErrorCode(n) == ZSTD_error_dstSize_tooSmall ? 0 : -1;
     return n < len ? (long)n : 0;
@@ -174,7 +172,8 @@ static long compress_xz(struct sqw_codec *c, const void *in, size_t len, void *o
     opt.dict_size = c->block_size < LZMA_DICT_SIZE_MIN ? LZMA_DICT_SIZE_MIN : c->block_size;
     lzma_filter filters[] = {{LZMA_FILTER_LZMA2, &opt}, {LZMA_VLI_UNKNOWN, NULL}};
     size_t pos = 0;
-    lzma_ret rc = lzma_stream_buffer_encode(filters, LZMA_CHECK_CRC32, NULL, in, len, out, &pos, len);
+    lzma_ret rc =
+        lzma_stream_buffer_encode(filters, LZMA_CHECK_CRC32, NULL, in, len, out, &pos, len);
     if (rc == LZMA_BUF_ERROR)
         return 0;
     if (rc != LZMA_OK)

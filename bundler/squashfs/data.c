@@ -22,21 +22,33 @@ struct src {
     uint64_t next_data; /* no data before this offset (SEEK_DATA), from the last query */
 };
 
+/* A fragment being filled. Small files and the tail ends of larger files fill separate fragments
+ * (as mksquashfs does): tails of binaries compress better next to each other than between small
+ * files. Files of a group (a store path) fill their own pair, closed when the next group begins,
+ * so that an unchanged group keeps its fragment bytes; ungrouped files (the image root's) fill
+ * another pair, closed last, so that their fragments sit beside the tables, which change too.
+ * A fragment's index is taken when it is begun. */
+struct frag_stream {
+    unsigned char *buf;
+    size_t fill;
+    uint32_t index;
+};
+
 struct dw {
     struct sqw_file *const *order;
     size_t n;
     uint32_t bs;
     struct sqw_pipe *pipe;
     struct sqw_data *data;
-    unsigned char *scratch[2]; /* block-sized buffers for hashing and comparing */
-    unsigned char *small;      /* a small candidate file's content, read once */
-    unsigned char *frag_buf;
-    size_t frag_fill;
-    uint32_t frag_cap;
-    unsigned char *candidate; /* by order index: another file has the same size */
-    uint64_t *hash;           /* by order index, for candidates */
-    size_t *chain;            /* by order index: next candidate with the same key, or SIZE_MAX */
-    size_t *table;            /* open addressing: order index of a chain head, or SIZE_MAX */
+    unsigned char *scratch[2];     /* block-sized buffers for hashing and comparing */
+    unsigned char *small;          /* a small candidate file's content, read once */
+    struct frag_stream streams[4]; /* grouped small files and tails, ungrouped small and tails */
+    int ungrouped;                 /* the file being written uses streams 2 and 3 */
+    uint32_t next_frag;            /* index of the next fragment begun */
+    unsigned char *candidate;      /* by order index: another file has the same size */
+    uint64_t *hash;                /* by order index, for candidates */
+    size_t *chain; /* by order index: next candidate with the same key, or SIZE_MAX */
+    size_t *table; /* open addressing: order index of a chain head, or SIZE_MAX */
     size_t table_cap;
 };
 
@@ -162,9 +174,9 @@ static size_t key_slot(const struct dw *w, uint64_t size, uint64_t hash)
     return (size_t)(k >> 17) & (w->table_cap - 1);
 }
 
-/* Looks for an earlier file identical to order[K] (a candidate whose hash is set); registers
- * order[K] when there is none. Returns the earlier file's order index, SIZE_MAX, or -1 cast on
- * failure through RC. */
+/* Looks for an earlier file identical to order[K] (a candidate whose hash is set). Returns its
+ * order index, or SIZE_MAX when there is none (order[K] is then registered for later files); sets
+ * *RC to -1 when reading failed. */
 static size_t find_duplicate(struct dw *w, size_t k, struct src *s, const unsigned char *held,
                              int *rc, struct sn_error *err)
 {
@@ -191,35 +203,38 @@ static size_t find_duplicate(struct dw *w, size_t k, struct src *s, const unsign
     return SIZE_MAX;
 }
 
-static int frag_flush(struct dw *w, struct sn_error *err)
+static int frag_flush(struct dw *w, struct frag_stream *fs, struct sn_error *err)
 {
-    if (w->frag_fill == 0)
+    if (fs->fill == 0)
         return 0;
     void *buf = sqw_pipe_buffer(w->pipe, err);
     if (buf == NULL)
         return -1;
-    memcpy(buf, w->frag_buf, w->frag_fill);
-    struct sqw_frag *fr = &w->data->frags[w->data->n_frags++];
+    memcpy(buf, fs->buf, fs->fill);
+    struct sqw_frag *fr = &w->data->frags[fs->index];
     struct sqw_block_sink sink = {&fr->size_word, &fr->start};
-    if (sqw_pipe_submit(w->pipe, SQW_JOB_FRAGMENT, w->frag_fill, sink, err) < 0)
+    if (sqw_pipe_submit(w->pipe, SQW_JOB_FRAGMENT, fs->fill, sink, err) < 0)
         return -1;
-    w->frag_fill = 0;
+    fs->fill = 0;
     return 0;
 }
 
 static int frag_add(struct dw *w, struct src *s, const unsigned char *held, uint64_t off,
                     size_t len, struct sqw_fdata *d, struct sn_error *err)
 {
-    if (w->frag_fill + len > w->bs && frag_flush(w, err) < 0)
+    struct frag_stream *fs = &w->streams[2 * w->ungrouped + (off > 0)];
+    if (fs->fill + len > w->bs && frag_flush(w, fs, err) < 0)
         return -1;
-    unsigned char *dst = w->frag_buf + w->frag_fill;
+    if (fs->fill == 0)
+        fs->index = w->next_frag++;
+    unsigned char *dst = fs->buf + fs->fill;
     if (held != NULL)
         memcpy(dst, held + off, len);
     else if (src_read(s, off, dst, len, err) < 0)
         return -1;
-    d->frag_index = w->data->n_frags;
-    d->frag_offset = (uint32_t)w->frag_fill;
-    w->frag_fill += len;
+    d->frag_index = fs->index;
+    d->frag_offset = (uint32_t)fs->fill;
+    fs->fill += len;
     return 0;
 }
 
@@ -281,7 +296,7 @@ static int write_file(struct dw *w, size_t k, struct sn_error *err)
     /* A small candidate is read once, into memory, for hashing, comparing and packing. */
     unsigned char *held = w->candidate[k] && f->size < w->bs ? w->small : NULL;
     if (rc == 0 && w->candidate[k])
-        rc = dedup(w, k, &s, held, d, err);
+        rc = dedup(w, k, &s, held, d, err); /* 1: a duplicate, nothing to write */
     if (rc == 0)
         rc = write_blocks(w, &s, d, err);
     size_t tail = (size_t)(f->size % w->bs);
@@ -333,13 +348,15 @@ static int dw_alloc(struct dw *w, size_t n_ids, struct sn_error *err)
     w->scratch[0] = malloc(w->bs);
     w->scratch[1] = malloc(w->bs);
     w->small = malloc(w->bs);
-    w->frag_buf = malloc(w->bs);
+    for (int i = 0; i < 4; i++)
+        w->streams[i].buf = malloc(w->bs);
     w->data->files = calloc(n_ids ? n_ids : 1, sizeof(*w->data->files));
     w->data->n_files = n_ids;
     /* At most one fragment per file with a tail end. */
     w->data->frags = calloc(n, sizeof(*w->data->frags));
     if (!w->candidate || !w->hash || !w->chain || !w->table || !w->scratch[0] || !w->scratch[1] ||
-        !w->small || !w->frag_buf || !w->data->files || !w->data->frags)
+        !w->small || !w->streams[0].buf || !w->streams[1].buf || !w->streams[2].buf ||
+        !w->streams[3].buf || !w->data->files || !w->data->frags)
         return sn_error_set(err, SN_ERR_NOMEM, "out of memory for %zu files", w->n);
     memset(w->chain, 0xff, n * sizeof(*w->chain));
     memset(w->table, 0xff, w->table_cap * sizeof(*w->table));
@@ -355,22 +372,37 @@ static void dw_free(struct dw *w)
     free(w->scratch[0]);
     free(w->scratch[1]);
     free(w->small);
-    free(w->frag_buf);
+    for (int i = 0; i < 4; i++)
+        free(w->streams[i].buf);
     sqw_pipe_free(w->pipe);
 }
 
-static int write_all(struct dw *w, struct sn_error *err)
+/* Closes the fragments of streams FIRST and FIRST + 1. */
+static int flush_pair(struct dw *w, int first, struct sn_error *err)
 {
-    for (size_t k = 0; k < w->n; k++)
+    return frag_flush(w, &w->streams[first], err) < 0 ? -1
+                                                      : frag_flush(w, &w->streams[first + 1], err);
+}
+
+static int write_all(struct dw *w, const unsigned char *groups, struct sn_error *err)
+{
+    for (size_t k = 0; k < w->n; k++) {
+        unsigned char g = groups ? groups[k] : SQW_UNGROUPED;
+        if (g == SQW_GROUP_FIRST && flush_pair(w, 0, err) < 0)
+            return -1;
+        w->ungrouped = g == SQW_UNGROUPED;
         if (write_file(w, k, err) < 0)
             return -1;
-    if (frag_flush(w, err) < 0)
+    }
+    if (flush_pair(w, 0, err) < 0 || flush_pair(w, 2, err) < 0)
         return -1;
+    w->data->n_frags = w->next_frag;
     return sqw_pipe_finish(w->pipe, err);
 }
 
 int sqw_data_write(struct sqw_file *const *order, size_t n, size_t n_ids,
-                   const struct sqw_pipe_config *cfg, struct sqw_data *data, struct sn_error *err)
+                   const unsigned char *groups, const struct sqw_pipe_config *cfg,
+                   struct sqw_data *data, struct sn_error *err)
 {
     memset(data, 0, sizeof(*data));
     struct dw w = {.order = order, .n = n, .bs = cfg->block_size, .data = data};
@@ -378,7 +410,7 @@ int sqw_data_write(struct sqw_file *const *order, size_t n, size_t n_ids,
     if (rc == 0)
         rc = sqw_pipe_start(cfg, &w.pipe, err);
     if (rc == 0)
-        rc = write_all(&w, err);
+        rc = write_all(&w, groups, err);
     dw_free(&w);
     return rc;
 }

@@ -11,8 +11,7 @@
 
 /* The number of entries from ENTS[I] that fit under one header starting at listing offset U,
  * where O0 is the listing's offset in its first table block. */
-static size_t run_length(const struct sqw_dirent *ents, size_t i, size_t n, uint32_t o0,
-                         uint32_t u)
+static size_t run_length(const struct sqw_dirent *ents, size_t i, size_t n, uint32_t o0, uint32_t u)
 {
     uint64_t block = ents[i].inode_ref >> 16;
     int64_t base = ents[i].inode_number;
@@ -29,8 +28,8 @@ static size_t run_length(const struct sqw_dirent *ents, size_t i, size_t n, uint
     return j - i;
 }
 
-static int write_run(struct sqw_meta *dt, const struct sqw_dirent *ents, size_t count,
-                     uint32_t *u, struct sn_error *err)
+static int write_run(struct sqw_meta *dt, const struct sqw_dirent *ents, size_t count, uint32_t *u,
+                     struct sn_error *err)
 {
     uint8_t hdr[DIR_HEADER_LEN];
     sqfs_put32(hdr, (uint32_t)(count - 1));
@@ -44,7 +43,7 @@ static int write_run(struct sqw_meta *dt, const struct sqw_dirent *ents, size_t 
         size_t len = strlen(ents[k].name);
         sqfs_put16(e, (uint16_t)(ents[k].inode_ref & 0xFFFF));
         sqfs_put16(e + 2, (uint16_t)(int16_t)((int64_t)ents[k].inode_number -
-                                               (int64_t)ents[0].inode_number));
+                                              (int64_t)ents[0].inode_number));
         sqfs_put16(e + 4, ents[k].type);
         sqfs_put16(e + 6, (uint16_t)(len - 1));
         if (sqw_meta_append(dt, e, sizeof(e), err) < 0 ||

@@ -13,9 +13,9 @@
 
 struct sqw_dirent {
     const char *name;
-    uint64_t inode_ref;    /* metadata reference into the inode table */
+    uint64_t inode_ref; /* metadata reference into the inode table */
     uint32_t inode_number;
-    uint16_t type;         /* basic inode type (SQFS_DIR_TYPE, SQFS_REG_TYPE, SQFS_SYMLINK_TYPE) */
+    uint16_t type; /* basic inode type (SQFS_DIR_TYPE, SQFS_REG_TYPE, SQFS_SYMLINK_TYPE) */
 };
 
 struct sqw_dir_index {

@@ -138,8 +138,7 @@ int sqw_tree_add_host(struct sqw_tree *t, const char *dest, const char *src, sqw
     /* Physical: symlinks are entries, never followed. Metadata only: no xattrs, ACLs, flags or
      * sparse maps, so that libarchive opens nothing. */
     archive_read_disk_set_symlink_physical(a);
-    int rc = archive_read_disk_set_behavior(a, ARCHIVE_READDISK_NO_XATTR |
-                                                   ARCHIVE_READDISK_NO_ACL |
+    int rc = archive_read_disk_set_behavior(a, ARCHIVE_READDISK_NO_XATTR | ARCHIVE_READDISK_NO_ACL |
                                                    ARCHIVE_READDISK_NO_FFLAGS |
                                                    ARCHIVE_READDISK_NO_SPARSE);
     if (rc == ARCHIVE_OK)

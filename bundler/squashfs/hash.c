@@ -50,8 +50,8 @@ void sqw_hash_update(struct sqw_hash *h, const void *data, size_t len)
 
 uint64_t sqw_hash_final(const struct sqw_hash *h)
 {
-    uint64_t v = rotl(h->lane[0], 1) + rotl(h->lane[1], 7) + rotl(h->lane[2], 12) +
-                 rotl(h->lane[3], 18);
+    uint64_t v =
+        rotl(h->lane[0], 1) + rotl(h->lane[1], 7) + rotl(h->lane[2], 12) + rotl(h->lane[3], 18);
     v ^= h->total * P1;
     v ^= v >> 33;
     v *= P2;

@@ -15,23 +15,23 @@ enum sqw_node_type { SQW_NODE_DIR, SQW_NODE_FILE, SQW_NODE_SYMLINK };
 
 /* A regular file's content and identity, one per inode. */
 struct sqw_file {
-    char *host_path;   /* the host file to read, or NULL when MEM holds the content */
+    char *host_path; /* the host file to read, or NULL when MEM holds the content */
     unsigned char *mem;
     uint64_t size;
-    dev_t dev;         /* host identity: hardlinks share it; checked again when opened */
+    dev_t dev; /* host identity: hardlinks share it; checked again when opened */
     ino_t ino;
-    uint32_t nlink;    /* links in the image */
-    size_t id;         /* index in creation order, for per-file arrays */
+    uint32_t nlink; /* links in the image */
+    size_t id;      /* index in creation order, for per-file arrays */
 };
 
 struct sqw_node {
-    char *path;        /* image path without a leading '/'; "" for the root */
-    const char *name;  /* last component, inside PATH */
+    char *path;       /* image path without a leading '/'; "" for the root */
+    const char *name; /* last component, inside PATH */
     struct sqw_node *parent;
     enum sqw_node_type type;
-    mode_t mode;       /* permission bits (07777) */
+    mode_t mode; /* permission bits (07777) */
     int64_t mtime;
-    int implicit;      /* a directory created as a missing parent, not added itself */
+    int implicit; /* a directory created as a missing parent, not added itself */
     struct sqw_node **children;
     size_t n_children, cap_children;
     struct sqw_file *file; /* SQW_NODE_FILE */

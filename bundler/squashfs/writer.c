@@ -43,6 +43,9 @@ struct build {
     uint32_t next_number;
     struct sqw_file **order; /* files in data order, each once */
     size_t n_order;
+    unsigned char *groups; /* by order index: enum sqw_group */
+    int in_group;          /* inside a directory at the fragment group depth */
+    int group_first;       /* and its first file is still to come */
     int64_t max_mtime;
     struct sqw_data data;
     struct sqw_codec *codec; /* metadata compression, on this thread */
@@ -86,9 +89,24 @@ static int by_name(const void *a, const void *b)
     return strcmp(x->name, y->name);
 }
 
-/* Sorts children, numbers inodes children first, and lists files in that order. */
-static int number_dir(struct build *b, const struct sqw_node *dir, struct sn_error *err)
+/* Adds F to the data order, in the current fragment group if any. */
+static void add_file(struct build *b, struct sqw_file *f)
 {
+    b->groups[b->n_order] = !b->in_group     ? SQW_UNGROUPED
+                            : b->group_first ? SQW_GROUP_FIRST
+                                             : SQW_GROUP_NEXT;
+    b->group_first = 0;
+    b->order[b->n_order++] = f;
+}
+
+/* Sorts children, numbers inodes children first, and lists files in that order. DEPTH is DIR's
+ * (the root: 0); the files below a directory at the fragment group depth form a group. */
+static int number_dir(struct build *b, const struct sqw_node *dir, unsigned depth,
+                      struct sn_error *err)
+{
+    int grouped = b->opts.fragment_group_depth > 0 && depth == b->opts.fragment_group_depth;
+    if (grouped)
+        b->in_group = b->group_first = 1;
     struct node_state *st = &b->ns[dir->id];
     if (dir->n_children > 0) {
         st->sorted = malloc(dir->n_children * sizeof(*st->sorted));
@@ -102,16 +120,18 @@ static int number_dir(struct build *b, const struct sqw_node *dir, struct sn_err
         if (c->mtime > b->max_mtime)
             b->max_mtime = c->mtime;
         if (c->type == SQW_NODE_DIR) {
-            if (number_dir(b, c, err) < 0)
+            if (number_dir(b, c, depth + 1, err) < 0)
                 return -1;
         } else if (c->type == SQW_NODE_SYMLINK) {
             b->ns[c->id].number = b->next_number++;
         } else if (b->fs[c->file->id].number == 0) {
             b->fs[c->file->id].number = b->next_number++;
-            b->order[b->n_order++] = c->file;
+            add_file(b, c->file);
         }
     }
     st->number = b->next_number++;
+    if (grouped)
+        b->in_group = 0;
     return 0;
 }
 
@@ -141,8 +161,8 @@ static int write_leaf(struct build *b, const struct sqw_node *n, struct sqw_dire
         if (d->same_as != NULL)
             d = d->same_as;
         base.number = fs->number;
-        if (sqw_inode_file(&b->inodes, &base, n->file->size, n->file->nlink, d,
-                           b->opts.block_size, &fs->ref, err) < 0)
+        if (sqw_inode_file(&b->inodes, &base, n->file->size, n->file->nlink, d, b->opts.block_size,
+                           &fs->ref, err) < 0)
             return -1;
         fs->written = 1;
     }
@@ -208,7 +228,8 @@ static int write_data(struct build *b, uint64_t total, struct sn_error *err)
         .progress_ctx = b->opts.progress_ctx,
         .progress_total = total,
     };
-    return sqw_data_write(b->order, b->n_order, sqw_tree_file_count(b->tree), &cfg, &b->data, err);
+    return sqw_data_write(b->order, b->n_order, sqw_tree_file_count(b->tree), b->groups, &cfg,
+                          &b->data, err);
 }
 
 static uint16_t flags_for(enum sqw_compressor c, int has_options)
@@ -268,13 +289,14 @@ static int build_all(struct build *b, struct sn_error *err)
     b->ns = calloc(sqw_tree_node_count(t), sizeof(*b->ns));
     b->fs = calloc(sqw_tree_file_count(t) + 1, sizeof(*b->fs));
     b->order = calloc(sqw_tree_file_count(t) + 1, sizeof(*b->order));
-    if (b->ns == NULL || b->fs == NULL || b->order == NULL)
+    b->groups = calloc(sqw_tree_file_count(t) + 1, 1);
+    if (b->ns == NULL || b->fs == NULL || b->order == NULL || b->groups == NULL)
         return sn_error_set(err, SN_ERR_NOMEM, "out of memory for %zu entries",
                             sqw_tree_node_count(t));
     b->next_number = 1;
     struct sqw_node *root = sqw_tree_root(t);
     b->max_mtime = root->mtime;
-    if (number_dir(b, root, err) < 0)
+    if (number_dir(b, root, 0, err) < 0)
         return -1;
     uint64_t total = 0;
     for (size_t i = 0; i < b->n_order; i++)
@@ -300,6 +322,7 @@ static void build_free(struct build *b)
     free(b->ns);
     free(b->fs);
     free(b->order);
+    free(b->groups);
     sqw_data_free(&b->data);
     sqw_meta_free(&b->inodes);
     sqw_meta_free(&b->dirs);

@@ -26,15 +26,19 @@ struct sqw_options {
     uint32_t block_size; /* power of two, 4 KiB .. 1 MiB; 0: 128 KiB */
     unsigned jobs;       /* compression threads; 0: online CPUs */
     int64_t mtime;       /* >= 0: every time is this (SOURCE_DATE_EPOCH); < 0: the input's */
+    /* > 0: files inside different directories at this depth (1: the root's children) never share
+     * a fragment, so that such a directory unchanged between two images keeps the same fragment
+     * bytes (small delta updates; squashnix uses 3, nix/store/<path>). 0: fragments are shared. */
+    unsigned fragment_group_depth;
     /* Called from the writing thread as data is written; may be NULL. */
     void (*progress)(void *ctx, uint64_t bytes_done, uint64_t bytes_total);
     void *progress_ctx;
 };
 
 struct sqw_stats {
-    uint64_t input_bytes;  /* sum of regular file sizes */
-    uint64_t image_bytes;  /* size of the image written (excluding the offset) */
-    uint64_t dedup_bytes;  /* bytes of files not stored because an identical file was */
+    uint64_t input_bytes; /* sum of regular file sizes */
+    uint64_t image_bytes; /* size of the image written (excluding the offset) */
+    uint64_t dedup_bytes; /* bytes of files not stored because an identical file was */
     uint64_t files, dirs, symlinks;
 };
 

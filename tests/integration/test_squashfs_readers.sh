@@ -9,7 +9,7 @@ sn_require_root
 MKFS=$SN_BUILD/tools/sqw-mkfs
 [ -x "$MKFS" ] || sn_fail "$MKFS missing: run make"
 
-tmp=$(sn_tmpdir)
+tmp=$(sn_tmpfs_dir)
 src=$(sn_awkward_tree "$tmp/src")
 demo=$(sn_fixture_demo)
 mkdir -p "$src/nix/store"
@@ -58,6 +58,11 @@ check_readers() { # IMAGE
     b=$(rdsquashfs -s /links/sub/c "$img" | grep -E '^(Inode number|Hard link count):')
     sn_assert_eq "$a" "$b" "rdsquashfs inode of /links/a and /links/sub/c"
     sn_assert_contains "$a" "Hard link count: 3" "rdsquashfs link count of /links/a"
+    # The 10 000-entry directory has an index (every reader above looked names up through it).
+    a=$(rdsquashfs -s /many "$img")
+    sn_assert_contains "$a" "Inode type: extended directory" "inode type of /many"
+    [ "$(printf '%s\n' "$a" | sed -n 's/^Directory index entries: //p')" -ge 10 ] ||
+        sn_fail "/many has no directory index: $a"
 
     sqfsdiff -T -a "$tmp/ref.sqfs" -b "$img" >"$tmp/sqfsdiff.out" ||
         sn_fail "sqfsdiff: $img differs from mksquashfs's image: $(head -20 "$tmp/sqfsdiff.out")"

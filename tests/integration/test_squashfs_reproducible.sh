@@ -8,7 +8,7 @@
 sn_require_root
 MKFS=$SN_BUILD/tools/sqw-mkfs
 
-tmp=$(sn_tmpdir)
+tmp=$(sn_tmpfs_dir)
 src=$(sn_awkward_tree "$tmp/src")
 
 sha() { sha256sum "$1" | cut -d' ' -f1; }

@@ -9,7 +9,7 @@
 sn_require_root
 MKFS=$SN_BUILD/tools/sqw-mkfs
 
-tmp=$(sn_tmpdir)
+tmp=$(sn_tmpfs_dir)
 mkdir "$tmp/src"
 big=$tmp/src/big
 G=$((1024 * 1024 * 1024))

@@ -135,9 +135,9 @@ static void test_superblock_and_stats(void **state)
     assert_true(get(p + 64, 8) < get(p + 72, 8)); /* inode table before directory table */
     assert_true(get(p + 72, 8) < get(p + 80, 8)); /* then fragment table */
     assert_true(get(p + 80, 8) < get(p + 48, 8)); /* then id table */
-    assert_true(get(p + 48, 8) + 8 == used);       /* whose index ends the image */
-    assert_int_equal(get(p + 56, 8), UINT64_MAX);  /* no xattrs */
-    assert_int_equal(get(p + 88, 8), UINT64_MAX);  /* no export table */
+    assert_true(get(p + 48, 8) + 8 == used);      /* whose index ends the image */
+    assert_int_equal(get(p + 56, 8), UINT64_MAX); /* no xattrs */
+    assert_int_equal(get(p + 88, 8), UINT64_MAX); /* no export table */
     assert_int_equal(st.dedup_bytes, 300000);
     assert_int_equal(st.files, 1803);
     assert_int_equal(st.dirs, 5);
@@ -163,6 +163,44 @@ static void test_offset_keeps_prefix(void **state)
     assert_memory_equal(p + 12345, plain, plain_len); /* offsets inside are image-relative */
     free(plain);
     free(p);
+    sqw_tree_free(t);
+}
+
+struct progress {
+    uint64_t last, total;
+    int calls, backwards;
+};
+
+static void on_progress(void *ctx, uint64_t done, uint64_t total)
+{
+    struct progress *p = ctx;
+    p->backwards |= done < p->last;
+    p->last = done;
+    p->total = total;
+    p->calls++;
+}
+
+static void test_progress_reaches_total(void **state)
+{
+    (void)state;
+    struct sqw_tree *t = sqw_tree_new();
+    struct sn_error err;
+    struct sqw_stats st;
+    struct progress pr = {0};
+    add_sample(t, 0);
+    struct sqw_options o = {.compressor = SQW_LZ4,
+                            .level = -1,
+                            .jobs = 2,
+                            .mtime = -1,
+                            .progress = on_progress,
+                            .progress_ctx = &pr};
+    int fd = memfd_create("image", MFD_CLOEXEC);
+    assert_int_equal(sqw_write(t, fd, 0, &o, &st, &err), 0);
+    close(fd);
+    assert_true(pr.calls > 3);
+    assert_false(pr.backwards);
+    assert_int_equal(pr.total, st.input_bytes);
+    assert_int_equal(pr.last, st.input_bytes); /* duplicates count as done too */
     sqw_tree_free(t);
 }
 
@@ -220,6 +258,7 @@ int main(void)
         cmocka_unit_test(test_order_and_threads_do_not_matter),
         cmocka_unit_test(test_superblock_and_stats),
         cmocka_unit_test(test_offset_keeps_prefix),
+        cmocka_unit_test(test_progress_reaches_total),
         cmocka_unit_test(test_bad_options),
         cmocka_unit_test(test_tree_paths),
     };
