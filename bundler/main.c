@@ -23,12 +23,14 @@
 #include "output.h"
 #include "program.h"
 #include "progress.h"
+#include "regular_file.h"
+#include "signature.h"
 
 enum {
     EXIT_OK = 0,
     EXIT_INPUT = 1,    /* bad input or usage: nothing written */
     EXIT_SYSTEM = 2,   /* a system call or I/O failed: nothing written */
-    EXIT_MISMATCH = 3, /* inspect: the digest does not match */
+    EXIT_MISMATCH = 3, /* inspect: the digest does not match; verify: unsigned or bad signature */
 };
 
 static int fail(const struct sn_error *err)
@@ -187,7 +189,43 @@ static struct sqw_options writer_options(const struct sn_options *o, int64_t sde
     w.block_size = o->block_size;
     w.jobs = o->jobs;
     w.mtime = sde >= 0 ? sde : 1; /* 1: the Nix store's time, whatever the inputs' */
+    /* Each store path (nix/store/<path>: depth 3) packs its own fragments, so an unchanged one
+     * keeps its bytes from one version to the next: delta updates fetch only what changed. */
+    w.fragment_group_depth = o->appdir ? 0 : 3;
     return w;
+}
+
+/* The release files' paths: OUTPUT.zsync and OUTPUT.sha256 unless given. */
+struct release_paths {
+    char zsync[PATH_MAX + 8];
+    char sha256[PATH_MAX + 8];
+};
+
+/* What goes with the bundle, from the command line. The .zsync's MTime must be reproducible: with
+ * SOURCE_DATE_EPOCH, the bundle's modification time is set to it. */
+static struct bundle_release release_options(const struct sn_options *o, const char *output,
+                                             int64_t sde, struct release_paths *rp)
+{
+    struct bundle_release r = {.sign_key = o->sign_key, .name = o->release_name, .mtime = -1};
+    snprintf(rp->zsync, sizeof(rp->zsync), "%s.zsync", output);
+    snprintf(rp->sha256, sizeof(rp->sha256), "%s.sha256", output);
+    if (o->zsync)
+        r.zsync_path = o->zsync_output ? o->zsync_output : rp->zsync;
+    if (o->sha256)
+        r.sha256_path = o->sha256_output ? o->sha256_output : rp->sha256;
+    if (o->zsync && sde >= 0)
+        r.mtime = sde;
+    return r;
+}
+
+static void print_release(const struct bundle_release *r)
+{
+    if (r->sign_key)
+        fprintf(stderr, "squashnix: signed with %s\n", r->sign_key);
+    if (r->zsync_path)
+        fprintf(stderr, "squashnix: wrote %s\n", r->zsync_path);
+    if (r->sha256_path)
+        fprintf(stderr, "squashnix: wrote %s\n", r->sha256_path);
 }
 
 /* Writes the tree T to OUTPUT with a progress bar on a terminal, then prints the summary. */
@@ -196,6 +234,8 @@ static int write_bundle(const struct sn_options *o, const struct paths *p, const
 {
     struct sn_error err = {0};
     struct bundle_stats stats;
+    struct release_paths rp;
+    struct bundle_release rel = release_options(o, output, sde, &rp);
     struct sqw_options w = writer_options(o, sde);
     struct progress *bar = !o->quiet && isatty(STDERR_FILENO) ? progress_new(stderr) : NULL;
     if (bar) {
@@ -203,12 +243,14 @@ static int write_bundle(const struct sn_options *o, const struct paths *p, const
         w.progress_ctx = bar;
     }
     memset(&stats, 0, sizeof(stats));
-    int rc = bundle_write(output, p->runtime, t, &w, o->update_info, &stats, &err);
+    int rc = bundle_write(output, p->runtime, t, &w, o->update_info, &rel, &stats, &err);
     progress_free(bar);
     if (rc < 0)
         return fail(&err);
-    if (!o->quiet)
+    if (!o->quiet) {
         print_summary(output, &stats, sqw_tree_excluded_bytes(t), progress_now() - start);
+        print_release(&rel);
+    }
     return EXIT_OK;
 }
 
@@ -356,6 +398,31 @@ static int run_inspect(const char *file)
     return rc;
 }
 
+static int run_verify(const char *file)
+{
+    struct sn_error err = {0};
+    struct appimage_layout l;
+    struct signature_info info;
+    int fd = regular_file_open(file, "bundle", &err);
+    if (fd < 0)
+        return fail(&err);
+    if (appimage_read_layout(fd, file, &l, &err) < 0) {
+        close(fd);
+        return fail(&err);
+    }
+    int rc = signature_verify(fd, file, &info, &err);
+    close(fd);
+    if (rc < 0) {
+        fprintf(stderr, "squashnix: %s\n", err.msg);
+        return err.kind == SN_ERR_INPUT ? EXIT_MISMATCH : EXIT_SYSTEM;
+    }
+    printf("file:        %s\n", file);
+    printf("signature:   good\n");
+    printf("signer:      %s\n", info.signer);
+    printf("fingerprint: %s\n", info.fingerprint);
+    return EXIT_OK;
+}
+
 static int read_attrs(const char *path, char **text, size_t *len, struct sn_error *err)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -383,6 +450,47 @@ static int read_attrs(const char *path, char **text, size_t *len, struct sn_erro
     return 0;
 }
 
+/* Nix creates no output: the directory outputs that hold the release files are made here. */
+static int make_output_dir(const char *file, struct sn_error *err)
+{
+    char dir[PATH_MAX];
+    if (!file)
+        return 0;
+    snprintf(dir, sizeof(dir), "%s", file);
+    char *slash = strrchr(dir, '/');
+    if (!slash || slash == dir)
+        return 0;
+    *slash = '\0';
+    if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+        return sn_error_errno(err, errno, "--nix-builder: creating the output %s", dir);
+    return 0;
+}
+
+/* The options from .attrs.json (with extraArgs) must describe a bundle written into the outputs. */
+static int check_builder_options(const struct sn_options *o, struct sn_error *err)
+{
+    if (o->mode != SN_MODE_BUNDLE || o->dry_run || o->appdir)
+        return sn_error_set(err, SN_ERR_INPUT,
+                            "--nix-builder: squashnix.extraArgs may not change the mode (--help, "
+                            "--version, --nix-builder, --dry-run, --appdir, inspect, verify)");
+    if ((o->zsync && !o->zsync_output) || (o->sha256 && !o->sha256_output))
+        return sn_error_set(err, SN_ERR_INPUT,
+                            "--nix-builder: --zsync and --sha256 would write outside the "
+                            "derivation's outputs: use mkAppImage's zsync = true and sha256 = "
+                            "true instead");
+    return 0;
+}
+
+static int prepare_builder(const struct sn_options *o, struct sn_error *err)
+{
+    /* Every time in a Nix build is the store's, 1: the .zsync's MTime too. */
+    if (setenv("SOURCE_DATE_EPOCH", "1", 0) < 0)
+        return sn_error_errno(err, errno, "setenv SOURCE_DATE_EPOCH");
+    if (check_builder_options(o, err) < 0 || make_output_dir(o->zsync_output, err) < 0)
+        return -1;
+    return make_output_dir(o->sha256_output, err);
+}
+
 static int run_nix_builder(void)
 {
     struct sn_error err = {0};
@@ -401,14 +509,7 @@ static int run_nix_builder(void)
         nix_builder_args_free(&args);
         return fail(&err);
     }
-    if (o.mode != SN_MODE_BUNDLE || o.dry_run || o.appdir) {
-        sn_error_set(&err, SN_ERR_INPUT,
-                     "--nix-builder: squashnix.extraArgs may not change the mode (--help, "
-                     "--version, --nix-builder, --dry-run, --appdir, inspect)");
-        rc = fail(&err);
-    } else {
-        rc = run_bundle(&o);
-    }
+    rc = prepare_builder(&o, &err) < 0 ? fail(&err) : run_bundle(&o);
     options_free(&o);
     nix_builder_args_free(&args);
     return rc;
@@ -434,6 +535,9 @@ int main(int argc, char **argv)
         break;
     case SN_MODE_INSPECT:
         rc = run_inspect(o.inspect_file);
+        break;
+    case SN_MODE_VERIFY:
+        rc = run_verify(o.verify_file);
         break;
     case SN_MODE_NIX_BUILDER:
         rc = run_nix_builder();

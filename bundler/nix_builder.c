@@ -9,7 +9,7 @@
 
 #define ATTRS_MAX ((size_t)64 << 20)
 
-enum kind { K_STRING, K_STRING_OR_NULL, K_INT_OR_NULL, K_STRINGS };
+enum kind { K_STRING, K_STRING_OR_NULL, K_INT_OR_NULL, K_BOOL_OR_NULL, K_STRINGS };
 
 /* The keys under "squashnix", their types, and the option each becomes. */
 static const struct {
@@ -28,6 +28,8 @@ static const struct {
     {"updateInfo", K_STRING_OR_NULL, "--update-info", 0},
     {"desktopFile", K_STRING_OR_NULL, "--desktop-file", 0},
     {"icon", K_STRING_OR_NULL, "--icon", 0},
+    {"zsync", K_BOOL_OR_NULL, NULL, 0},  /* true: NAME.zsync in the output "zsync" */
+    {"sha256", K_BOOL_OR_NULL, NULL, 0}, /* true: NAME.sha256 in the output "sha256" */
     {"extraArgs", K_STRINGS, NULL, 0},
 };
 #define N_KEYS (sizeof(keys) / sizeof(keys[0]))
@@ -71,6 +73,9 @@ static int check_kind(const char *key, enum kind kind, json_t *v, struct sn_erro
     case K_INT_OR_NULL:
         return json_is_integer(v) || json_is_null(v) ? 0
                                                      : type_error(key, "an integer or null", err);
+    case K_BOOL_OR_NULL:
+        return json_is_boolean(v) || json_is_null(v) ? 0
+                                                     : type_error(key, "a boolean or null", err);
     case K_STRINGS: {
         size_t i;
         json_t *s;
@@ -99,6 +104,8 @@ static int add_key(struct nix_builder_args *a, size_t k, json_t *v, struct sn_er
     case K_INT_OR_NULL:
         snprintf(num, sizeof(num), "%lld", (long long)json_integer_value(v));
         return push2(a, keys[k].option, num, err);
+    case K_BOOL_OR_NULL:
+        return 0; /* release files: see add_release */
     case K_STRINGS:
         json_array_foreach(v, i, s)
         {
@@ -134,7 +141,7 @@ static int check_options(json_t *opts, struct sn_error *err)
             return sn_error_set(err, SN_ERR_INPUT,
                                 ".attrs.json: unknown key squashnix.%s (known: program, runtime, "
                                 "entry, compression, level, blockSize, exclude, updateInfo, "
-                                "desktopFile, icon, extraArgs)",
+                                "desktopFile, icon, zsync, sha256, extraArgs)",
                                 key);
         if (check_kind(key, keys[k].kind, v, err) < 0)
             return -1;
@@ -144,6 +151,33 @@ static int check_options(json_t *opts, struct sn_error *err)
             return sn_error_set(err, SN_ERR_INPUT, ".attrs.json: squashnix.%s is required",
                                 keys[k].key);
     return 0;
+}
+
+/* For squashnix.KEY = true ("zsync" or "sha256"): --KEY-output OUTPUTS.KEY/NAME.KEY, NAME being
+ * the derivation's name, the file name the bundle is published under. */
+static int add_release(struct nix_builder_args *a, json_t *root, const char *key,
+                       struct sn_error *err)
+{
+    json_t *opts = json_object_get(root, "squashnix");
+    json_t *dir = json_object_get(json_object_get(root, "outputs"), key);
+    json_t *name = json_object_get(root, "name");
+    char option[32], path[4096];
+    if (!json_is_true(json_object_get(opts, key)))
+        return 0;
+    if (!json_is_string(dir))
+        return sn_error_set(err, SN_ERR_INPUT,
+                            ".attrs.json: squashnix.%s is true but there is no string "
+                            "\"outputs\".\"%s\" (add \"%s\" to the derivation's outputs)",
+                            key, key, key);
+    if (!json_is_string(name))
+        return sn_error_set(err, SN_ERR_INPUT, ".attrs.json: no string \"name\"");
+    snprintf(option, sizeof(option), "--%s-output", key);
+    if ((size_t)snprintf(path, sizeof(path), "%s/%s.%s", json_string_value(dir),
+                         json_string_value(name), key) >= sizeof(path))
+        return sn_error_set(err, SN_ERR_INPUT, ".attrs.json: outputs.%s: path too long", key);
+    if (push2(a, option, path, err) < 0)
+        return -1;
+    return push2(a, "--release-name", json_string_value(name), err);
 }
 
 /* The words, extraArgs last so that they are read after (and may refine) the others. */
@@ -161,6 +195,8 @@ static int build(struct nix_builder_args *a, const char *attrs_path, json_t *roo
         push2(a, "--output", json_string_value(out), err) < 0)
         return -1;
     if (jobs && *jobs && push2(a, "--jobs", jobs, err) < 0)
+        return -1;
+    if (add_release(a, root, "zsync", err) < 0 || add_release(a, root, "sha256", err) < 0)
         return -1;
     for (size_t k = 0; k < N_KEYS; k++) {
         json_t *v = json_object_get(opts, keys[k].key);

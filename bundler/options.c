@@ -21,6 +21,12 @@ enum {
     OPT_ICON,
     OPT_UPDATE_INFO,
     OPT_NIX_BUILDER,
+    OPT_SIGN,
+    OPT_ZSYNC,
+    OPT_ZSYNC_OUTPUT,
+    OPT_SHA256,
+    OPT_SHA256_OUTPUT,
+    OPT_RELEASE_NAME,
 };
 
 static const struct option long_options[] = {
@@ -36,6 +42,12 @@ static const struct option long_options[] = {
     {"desktop-file", required_argument, NULL, OPT_DESKTOP_FILE},
     {"icon", required_argument, NULL, OPT_ICON},
     {"update-info", required_argument, NULL, OPT_UPDATE_INFO},
+    {"sign", required_argument, NULL, OPT_SIGN},
+    {"zsync", no_argument, NULL, OPT_ZSYNC},
+    {"zsync-output", required_argument, NULL, OPT_ZSYNC_OUTPUT},
+    {"sha256", no_argument, NULL, OPT_SHA256},
+    {"sha256-output", required_argument, NULL, OPT_SHA256_OUTPUT},
+    {"release-name", required_argument, NULL, OPT_RELEASE_NAME},
     {"compression", required_argument, NULL, 'c'},
     {"level", required_argument, NULL, 'l'},
     {"block-size", required_argument, NULL, 'b'},
@@ -53,6 +65,7 @@ static const char usage_text[] =
     "       squashnix [OPTIONS] --closure FILE|- [STORE_PATH...]\n"
     "       squashnix [OPTIONS] --appdir DIR\n"
     "       squashnix inspect FILE\n"
+    "       squashnix verify FILE\n"
     "       squashnix --nix-builder\n"
     "\n"
     "Bundles a Nix package (the closure of STORE_PATH) into one AppImage type 2 file that runs\n"
@@ -82,6 +95,17 @@ static const char usage_text[] =
     "  -l, --level N            compression level (default: the algorithm's)\n"
     "  -b, --block-size SIZE    bytes or with K/M suffix, power of two, 4K..1M (default 128K)\n"
     "  -j, --jobs N             compression threads (default 0 = all CPUs)\n"
+    "Publishing (see README, \"Publishing releases\"):\n"
+    "      --sign KEY_ID        sign the file with this GnuPG key (gpg --local-user; from\n"
+    "                           GNUPGHOME or ~/.gnupg, no passphrase prompt): the signature\n"
+    "                           goes into .sha256_sig, the public key into .sig_key\n"
+    "      --zsync              also write OUTPUT.zsync, for delta updates (zsync,\n"
+    "                           appimageupdatetool); its URL is the file's name, relative\n"
+    "      --sha256             also write OUTPUT.sha256 (sha256sum -c checks it)\n"
+    "      --release-name NAME  the file name the bundle is published under, used in the\n"
+    "                           .zsync and .sha256 (default: OUTPUT's base name)\n"
+    "      --zsync-output FILE  write the .zsync to FILE instead (implies --zsync)\n"
+    "      --sha256-output FILE write the .sha256 to FILE instead (implies --sha256)\n"
     "Output:\n"
     "  -q, --quiet              print errors only\n"
     "  -v, --verbose            list what goes into the image\n"
@@ -90,6 +114,8 @@ static const char usage_text[] =
     "\n"
     "inspect FILE: prints the runtime, image offset, compression, program, closure, update\n"
     "information and whether the MD5 digest matches.\n"
+    "verify FILE: checks FILE's signature (--sign) against the public key it carries and prints\n"
+    "who signed it and the key's fingerprint: compare that with the key you trust.\n"
     "--nix-builder: the builder of nix/mk-appimage.nix; reads $NIX_ATTRS_JSON_FILE or\n"
     "./.attrs.json and writes the AppImage to its \"out\" output.\n"
     "\n"
@@ -99,8 +125,9 @@ static const char usage_text[] =
     "SOURCE_DATE_EPOCH, when set, is every time in the image (default: 1, as in the Nix store).\n"
     "\n"
     "Exit status: 0 success; 1 bad input or usage (nothing written); 2 system or I/O error\n"
-    "(nothing written); 3 inspect: the digest does not match; 130/143 interrupted by\n"
-    "SIGINT/SIGTERM (nothing written).\n";
+    "(nothing written); 3 inspect: the digest does not match, verify: the file is unsigned or\n"
+    "its signature is bad; 130/143 interrupted by SIGINT/SIGTERM (nothing written). \"Nothing\n"
+    "written\" covers the .zsync and .sha256 files too.\n";
 
 const char *options_usage(void)
 {
@@ -228,6 +255,24 @@ static int apply(struct sn_options *o, int c, const char *arg, struct sn_error *
     case OPT_UPDATE_INFO:
         o->update_info = arg;
         return 0;
+    case OPT_SIGN:
+        o->sign_key = arg;
+        return 0;
+    case OPT_ZSYNC_OUTPUT:
+        o->zsync_output = arg;
+        /* fall through */
+    case OPT_ZSYNC:
+        o->zsync = 1;
+        return 0;
+    case OPT_SHA256_OUTPUT:
+        o->sha256_output = arg;
+        /* fall through */
+    case OPT_SHA256:
+        o->sha256 = 1;
+        return 0;
+    case OPT_RELEASE_NAME:
+        o->release_name = arg;
+        return 0;
     case 'c':
         return set_compression(o, arg, err);
     case 'l':
@@ -268,6 +313,26 @@ static int check_level(const struct sn_options *o, struct sn_error *err)
     return 0;
 }
 
+/* The publishing options: checked here so that a typo fails before the image is built. */
+static int check_release(const struct sn_options *o, struct sn_error *err)
+{
+    const char *n = o->release_name;
+    if (o->dry_run && (o->sign_key || o->zsync || o->sha256 || n))
+        return sn_error_set(err, SN_ERR_INPUT,
+                            "--dry-run writes nothing: it takes no --sign, --zsync, --sha256 or "
+                            "--release-name");
+    if (n && (!*n || strpbrk(n, "/\\\n\r") || !strcmp(n, ".") || !strcmp(n, "..")))
+        return sn_error_set(err, SN_ERR_INPUT,
+                            "--release-name '%s': expected a file name (no '/', backslash or "
+                            "newline)",
+                            n);
+    if (o->sign_key && !*o->sign_key)
+        return sn_error_set(err, SN_ERR_INPUT, "--sign: empty key id");
+    if ((o->zsync_output && !*o->zsync_output) || (o->sha256_output && !*o->sha256_output))
+        return sn_error_set(err, SN_ERR_INPUT, "--zsync-output/--sha256-output: empty file name");
+    return 0;
+}
+
 /* Options that make no sense together or alone. */
 static int check_bundle(const struct sn_options *o, struct sn_error *err)
 {
@@ -283,6 +348,8 @@ static int check_bundle(const struct sn_options *o, struct sn_error *err)
                             "no store path given: squashnix [OPTIONS] STORE_PATH... (see "
                             "squashnix --help)");
     }
+    if (check_release(o, err) < 0)
+        return -1;
     if (o->closure_key && !o->closure_file)
         return sn_error_set(err, SN_ERR_INPUT, "--closure-key NAME needs --closure FILE");
     if (o->output && o->output[0] == '\0')
@@ -311,11 +378,26 @@ static int parse_inspect(int argc, char *const *argv, struct sn_options *o, stru
     return 0;
 }
 
+static int parse_verify(int argc, char *const *argv, struct sn_options *o, struct sn_error *err)
+{
+    o->mode = SN_MODE_VERIFY;
+    if (argc == 3 && (!strcmp(argv[2], "-h") || !strcmp(argv[2], "--help"))) {
+        o->mode = SN_MODE_HELP;
+        return 0;
+    }
+    if (argc != 3 || argv[2][0] == '-')
+        return sn_error_set(err, SN_ERR_INPUT, "usage: squashnix verify FILE");
+    o->verify_file = argv[2];
+    return 0;
+}
+
 int options_parse(int argc, char *const *argv, struct sn_options *out, struct sn_error *err)
 {
     defaults(out);
     if (argc >= 2 && strcmp(argv[1], "inspect") == 0)
         return parse_inspect(argc, argv, out, err);
+    if (argc >= 2 && strcmp(argv[1], "verify") == 0)
+        return parse_verify(argc, argv, out, err);
     opterr = 0;
     optind = 0; /* GNU: restart scanning (also resets its internal state) */
     int c;

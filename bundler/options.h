@@ -12,6 +12,7 @@
 enum sn_mode {
     SN_MODE_BUNDLE,      /* squashnix [OPTIONS] STORE_PATH... (or --closure, --appdir) */
     SN_MODE_INSPECT,     /* squashnix inspect FILE */
+    SN_MODE_VERIFY,      /* squashnix verify FILE */
     SN_MODE_NIX_BUILDER, /* squashnix --nix-builder: a Nix derivation's builder */
     SN_MODE_HELP,
     SN_MODE_VERSION,
@@ -22,6 +23,7 @@ struct sn_options {
     const char **store_paths; /* positional arguments (bundle mode) */
     size_t n_store_paths;
     const char *inspect_file;
+    const char *verify_file;
     const char *closure_file; /* "-" for standard input */
     const char *closure_key;  /* .attrs.json key, NULL for a path-info document */
     const char *appdir;
@@ -35,6 +37,12 @@ struct sn_options {
     const char *desktop_file;
     const char *icon;
     const char *update_info;
+    const char *sign_key;      /* --sign KEY_ID, or NULL */
+    const char *release_name;  /* --release-name NAME, or NULL: the output's base name */
+    const char *zsync_output;  /* where the .zsync goes (--zsync: NULL, beside the output) */
+    const char *sha256_output; /* where the .sha256 goes (--sha256: NULL, beside the output) */
+    int zsync;                 /* --zsync or --zsync-output */
+    int sha256;                /* --sha256 or --sha256-output */
     enum sqw_compressor compressor;
     int level;           /* < 0: the compressor's default */
     uint32_t block_size; /* 0: the writer's default */

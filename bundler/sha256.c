@@ -163,36 +163,43 @@ static int write_all(int fd, const char *data, size_t len)
     return 0;
 }
 
+int sha256_write_checksum(int fd, const char *name, const char *filename, int out, const char *dest,
+                          struct sn_error *err)
+{
+    /* sha256sum escapes such names with a leading backslash; no bundle is named like that. */
+    if (*filename == '\0' || strpbrk(filename, "/\\\n\r"))
+        return sn_error_set(err, SN_ERR_INPUT,
+                            "checksum file name [%s]: must be a base name without backslash or "
+                            "newline",
+                            filename);
+    unsigned char digest[SHA256_DIGEST_LEN];
+    char hex[SHA256_HEX_LEN + 1];
+    if (sha256_fd(fd, name, digest, err) < 0)
+        return -1;
+    sha256_hex(digest, hex);
+    if (write_all(out, hex, SHA256_HEX_LEN) < 0 || write_all(out, "  ", 2) < 0 ||
+        write_all(out, filename, strlen(filename)) < 0 || write_all(out, "\n", 1) < 0)
+        return sn_error_errno(err, errno, "cannot write %s", dest);
+    return 0;
+}
+
 int sha256_write_checksum_file(const char *file, struct sn_error *err)
 {
     const char *base = strrchr(file, '/') ? strrchr(file, '/') + 1 : file;
-    /* sha256sum escapes such names with a leading backslash; no bundle is named like that. */
-    if (*base == '\0' || strpbrk(base, "\\\n\r"))
-        return sn_error_set(err, SN_ERR_INPUT,
-                            "%s: a checksum file needs a file name without backslash or newline",
-                            file);
+    char dest[4096];
+    if ((size_t)snprintf(dest, sizeof(dest), "%s.sha256", file) >= sizeof(dest))
+        return sn_error_set(err, SN_ERR_INPUT, "%s: path too long", file);
     int fd = open(file, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return sn_error_errno(err, errno, "cannot open %s", file);
-    unsigned char digest[SHA256_DIGEST_LEN];
-    int rc = sha256_fd(fd, file, digest, err);
-    close(fd);
-    if (rc < 0)
-        return -1;
-
-    char hex[SHA256_HEX_LEN + 1], dest[4096], line[4096 + SHA256_HEX_LEN + 4];
-    sha256_hex(digest, hex);
-    if ((size_t)snprintf(dest, sizeof(dest), "%s.sha256", file) >= sizeof(dest))
-        return sn_error_set(err, SN_ERR_INPUT, "%s: path too long", file);
-    int line_len = snprintf(line, sizeof(line), "%s  %s\n", hex, base);
-
     struct output *o;
-    if (output_open(dest, &o, err) < 0)
-        return -1;
-    if (write_all(output_fd(o), line, (size_t)line_len) < 0) {
-        int e = errno;
+    int rc = output_open(dest, &o, err);
+    if (rc == 0 && sha256_write_checksum(fd, file, base, output_fd(o), dest, err) < 0) {
         output_abort(o);
-        return sn_error_errno(err, e, "cannot write %s", dest);
+        rc = -1;
+    } else if (rc == 0) {
+        rc = output_commit(o, 0644, err);
     }
-    return output_commit(o, 0644, err);
+    close(fd);
+    return rc;
 }

@@ -32,6 +32,12 @@ void sha256_hex(const unsigned char digest[SHA256_DIGEST_LEN], char hex[SHA256_H
  * NAME is used in messages. */
 int sha256_fd(int fd, const char *name, unsigned char out[SHA256_DIGEST_LEN], struct sn_error *err);
 
+/* Writes to OUT the line sha256sum prints for the contents of FD under the name FILENAME (a base
+ * name without backslash or newline): "<hex>  FILENAME\n". NAME names FD and DEST names OUT in
+ * messages. */
+int sha256_write_checksum(int fd, const char *name, const char *filename, int out, const char *dest,
+                          struct sn_error *err);
+
 /* Writes FILE.sha256 beside FILE, one line as sha256sum prints it: "<hex>  <basename of FILE>\n",
  * so that `sha256sum -c FILE.sha256` run in FILE's directory checks it. The checksum file is
  * written to a temporary file and renamed into place: on error there is no FILE.sha256 (an

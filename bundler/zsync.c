@@ -194,20 +194,13 @@ static int write_all(int fd, const void *data, size_t len)
     return 0;
 }
 
-/* Writes HEADER and the block checksums to DEST, atomically. */
-static int write_control_file(const char *dest, const char *header, size_t header_len,
-                              const struct zsync_sums *s, struct sn_error *err)
+/* Writes HEADER and the block checksums to OUT (DEST names it in messages). */
+static int write_sums(int out, const char *dest, const char *header, size_t header_len,
+                      const struct zsync_sums *s, struct sn_error *err)
 {
-    struct output *o;
-    if (output_open(dest, &o, err) < 0)
-        return -1;
-    if (write_all(output_fd(o), header, header_len) < 0 ||
-        write_all(output_fd(o), s->blocks, s->blocks_len) < 0) {
-        int e = errno;
-        output_abort(o);
-        return sn_error_errno(err, e, "cannot write %s", dest);
-    }
-    return output_commit(o, 0644, err);
+    if (write_all(out, header, header_len) < 0 || write_all(out, s->blocks, s->blocks_len) < 0)
+        return sn_error_errno(err, errno, "cannot write %s", dest);
+    return 0;
 }
 
 /* A header value must be one non-empty line. */
@@ -267,18 +260,31 @@ static int compute(int fd, const char *filename, const char *url, size_t blocksi
     return rc;
 }
 
-int zsync_write(int fd, const char *filename, const char *url, size_t blocksize, const char *dest,
-                struct sn_error *err)
+int zsync_write_fd(int fd, const char *filename, const char *url, size_t blocksize, int out,
+                   const char *dest, struct sn_error *err)
 {
     struct zsync_sums s = {0};
     char *header = NULL;
     size_t header_len = 0;
     int rc = compute(fd, filename, url ? url : filename, blocksize, &s, &header, &header_len, err);
     if (rc == 0)
-        rc = write_control_file(dest, header, header_len, &s, err);
+        rc = write_sums(out, dest, header, header_len, &s, err);
     free(header);
     free(s.blocks);
     return rc;
+}
+
+int zsync_write(int fd, const char *filename, const char *url, size_t blocksize, const char *dest,
+                struct sn_error *err)
+{
+    struct output *o;
+    if (output_open(dest, &o, err) < 0)
+        return -1;
+    if (zsync_write_fd(fd, filename, url, blocksize, output_fd(o), dest, err) < 0) {
+        output_abort(o);
+        return -1;
+    }
+    return output_commit(o, 0644, err);
 }
 
 int zsync_write_file(const char *file, const char *url, size_t blocksize, struct sn_error *err)

@@ -47,6 +47,11 @@ void zsync_rsum(const unsigned char *block, size_t len, unsigned char out[4]);
 int zsync_write(int fd, const char *filename, const char *url, size_t blocksize, const char *dest,
                 struct sn_error *err);
 
+/* zsync_write, but writes the .zsync to the open descriptor OUT (DEST names it in messages), for a
+ * caller that commits it together with other files. */
+int zsync_write_fd(int fd, const char *filename, const char *url, size_t blocksize, int out,
+                   const char *dest, struct sn_error *err);
+
 /* zsync_write for FILE, writing FILE.zsync with Filename: the base name of FILE. */
 int zsync_write_file(const char *file, const char *url, size_t blocksize, struct sn_error *err);
 

@@ -15,6 +15,9 @@
 #                `*` crosses `/`), e.g. [ "*.a" "*/include/*" ]
 #   updateInfo   AppImage update information, or null:
 #                "gh-releases-zsync|user|repo|latest|x.AppImage.zsync" or "zsync|URL"
+#   zsync        true: a second output `zsync`, a directory holding <name>.zsync (squashnix --zsync:
+#                delta updates with zsync and appimageupdatetool; its URL is <name>, relative)
+#   sha256       true: an output `sha256`, a directory holding <name>.sha256 (sha256sum -c format)
 #   desktopFile  a .desktop file for the image root (path or derivation), or null
 #   icon         an icon file (.png or .svg) for the image root, or null
 #   extraArgs    further squashnix command-line options, one argv word per element
@@ -31,6 +34,8 @@
   blockSize ? null,
   exclude ? [ ],
   updateInfo ? null,
+  zsync ? false,
+  sha256 ? false,
   desktopFile ? null,
   icon ? null,
   extraArgs ? [ ],
@@ -101,6 +106,8 @@ let
     blockSize = check "blockSize" (isNullOr builtins.isInt) "an integer (bytes) or null" blockSize;
     exclude = check "exclude" (isListOf builtins.isString) "a list of glob strings" exclude;
     updateInfo = check "updateInfo" (isNullOr builtins.isString) "a string or null" updateInfo;
+    zsync = check "zsync" builtins.isBool "true or false" zsync;
+    sha256 = check "sha256" builtins.isBool "true or false" sha256;
     desktopFile = storeFile "desktopFile" desktopFile;
     icon = storeFile "icon" icon;
     extraArgs =
@@ -120,5 +127,10 @@ builtins.derivation {
   __structuredAttrs = true;
   exportReferencesGraph.closure = [ resolved.storePath ];
   squashnix = options;
-  outputs = [ "out" ];
+  # The bundle is "out" (the first output: what nix build links and nix bundle uses); the release
+  # files are published under the derivation's name, so that is what they name.
+  outputs =
+    [ "out" ]
+    ++ (if options.zsync then [ "zsync" ] else [ ])
+    ++ (if options.sha256 then [ "sha256" ] else [ ]);
 }

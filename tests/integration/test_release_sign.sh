@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
-# AppImage signatures with a throwaway ed25519 key made in a temporary GNUPGHOME: release-tool sign
-# (squashnix's signature module) puts a detached armoured signature in .sha256_sig and the public
-# key in .sig_key of a real bundle; release-tool verify names the signer and fingerprint; the
-# signature also checks out the way AppImage's validate tool does it (sections zeroed, sha256sum's
-# hex digest, gpg --verify with the key from .sig_key), the runtime's --appimage-signature prints
-# it, and the MD5 digest still matches. Only the two sections change. A changed byte, an unsigned
-# bundle, an unknown key and a public key too large for .sig_key are errors (exit 1) that name the
-# problem and leave the file unchanged; no temporary directory is left behind.
+# AppImage signatures with a throwaway ed25519 key made in a temporary GNUPGHOME: squashnix --sign
+# puts a detached armoured signature in .sha256_sig and the public key in .sig_key of the bundle it
+# writes; squashnix verify names the signer and fingerprint; the signature also checks out the way
+# AppImage's validate tool does it (sections zeroed, sha256sum's hex digest, gpg --verify with the
+# key from .sig_key), the runtime's --appimage-signature prints it, and the MD5 digest still
+# matches. Only the two sections differ from the same bundle unsigned (SOURCE_DATE_EPOCH: the same
+# bytes otherwise), and the .zsync and .sha256 written with it describe the signed file. A changed
+# byte and an unsigned bundle make verify exit 3 naming the problem; an unknown key and a public
+# key too large for .sig_key make squashnix exit 1 and write nothing (no bundle, no .zsync, no
+# .sha256, a previous bundle untouched); no temporary directory is left behind.
 . "$(dirname "$0")/lib.sh"
 sn_require_root
 
-tool=$SN_BUILD/tools/release-tool
-[ -x "$tool" ] || sn_fail "$tool is missing: run make $tool"
+SN=$SN_BUILD/squashnix
+demo=$(sn_fixture_demo)
 sn_tmpdir_into tmp
 mkdir -m 0700 "$tmp/gnupg" "$tmp/tmp"
 export GNUPGHOME=$tmp/gnupg
@@ -21,15 +23,19 @@ gpg --batch --quiet --passphrase '' --quick-gen-key 'Release Bot <bot@example.or
 fpr=$(gpg --with-colons --list-keys bot@example.org | awk -F: '$1 == "fpr" { print $10; exit }')
 
 app=$tmp/demo.AppImage
-"$SN_BUILD/squashnix" -q --update-info 'zsync|https://example.org/demo.AppImage.zsync' -o "$app" \
-    "$(sn_fixture_demo)" || sn_fail "squashnix failed"
-cp "$app" "$tmp/unsigned.AppImage"
+export SOURCE_DATE_EPOCH=1700000000
+update='zsync|https://example.org/demo.AppImage.zsync'
+"$SN" -q --update-info "$update" -o "$tmp/unsigned.AppImage" "$demo" || sn_fail "squashnix failed"
 export TMPDIR=$tmp/tmp # where the signature module makes its working directories
 
-"$tool" sign "$app" bot@example.org || sn_fail "release-tool sign failed"
-out=$("$tool" verify "$app") || sn_fail "release-tool verify failed on a signed bundle"
-sn_assert_contains "$out" "signer: Release Bot <bot@example.org>" "signer"
+"$SN" -q --update-info "$update" --sign bot@example.org --zsync --sha256 -o "$app" "$demo" ||
+    sn_fail "squashnix --sign failed"
+out=$("$SN" verify "$app") || sn_fail "squashnix verify failed on a signed bundle"
+sn_assert_contains "$out" "signature:   good" "verify"
+sn_assert_contains "$out" "signer:      Release Bot <bot@example.org>" "signer"
 sn_assert_contains "$out" "fingerprint: $fpr" "fingerprint"
+(cd "$tmp" && sha256sum -c --status demo.AppImage.sha256) || sn_fail "the .sha256 does not match the signed bundle"
+sn_assert_eq "SHA-1: $(sha1sum <"$app" | cut -d ' ' -f 1)" "$(grep -a -m1 '^SHA-1:' "$app.zsync")" "the .zsync of the signed bundle"
 
 # Only .sha256_sig and .sig_key changed.
 section() { # NAME -> "OFFSET SIZE" (decimal)
@@ -59,7 +65,6 @@ gpg --homedir "$check/home" --batch --quiet --import "$check/key.asc" 2>/dev/nul
 gpg --homedir "$check/home" --batch --verify "$check/sig.asc" "$check/digest" 2>"$check/verify.txt" ||
     { cat "$check/verify.txt" >&2; sn_fail "gpg --verify rejects the signature of the zeroed file's sha256 hex digest"; }
 sn_assert_contains "$(cat "$check/verify.txt")" 'Good signature from "Release Bot <bot@example.org>"' "gpg --verify"
-sn_assert_eq "$(cat "$check/digest")" "$("$tool" digest "$app")" "release-tool digest"
 
 # The runtime prints the signature; the MD5 digest (which excludes both sections) still matches.
 printed=$("$app" --appimage-signature) || sn_fail "--appimage-signature failed"
@@ -71,24 +76,32 @@ cp "$app" "$tmp/tampered.AppImage"
 size=$(stat -c %s "$app")
 printf '\001' | dd of="$tmp/tampered.AppImage" bs=1 seek=$((size - 5000)) conv=notrunc status=none
 cmp -s "$app" "$tmp/tampered.AppImage" && printf '\002' | dd of="$tmp/tampered.AppImage" bs=1 seek=$((size - 5000)) conv=notrunc status=none
-expect_fail() { # WHAT NEEDLE COMMAND...
-    local what=$1 needle=$2 status
-    shift 2
+expect_fail() { # STATUS WHAT NEEDLE COMMAND...
+    local want=$1 what=$2 needle=$3 status
+    shift 3
     set +e
     "$@" >/dev/null 2>"$tmp/err.txt"
     status=$?
     set -e
-    sn_assert_eq 1 "$status" "exit status for $what"
+    sn_assert_eq "$want" "$status" "exit status for $what"
     sn_assert_contains "$(cat "$tmp/err.txt")" "$needle" "message for $what"
 }
-expect_fail "a changed byte" "BAD signature" "$tool" verify "$tmp/tampered.AppImage"
-expect_fail "an unsigned bundle" "is not signed" "$tool" verify "$tmp/unsigned.AppImage"
+expect_fail 3 "a changed byte" "BAD signature" "$SN" verify "$tmp/tampered.AppImage"
+expect_fail 3 "an unsigned bundle" "is not signed" "$SN" verify "$tmp/unsigned.AppImage"
 
-# Signing errors leave the file as it was.
-cp "$tmp/unsigned.AppImage" "$tmp/before.AppImage"
-expect_fail "an unknown key" "could not sign with key nobody@example.org" \
-    "$tool" sign "$tmp/unsigned.AppImage" nobody@example.org
-cmp "$tmp/before.AppImage" "$tmp/unsigned.AppImage" || sn_fail "a failed signing changed the file"
+# Signing errors write nothing: no bundle and no release files, a previous bundle untouched.
+mkdir "$tmp/out"
+cp "$tmp/unsigned.AppImage" "$tmp/out/prev.AppImage"
+nothing_written() { # WHAT
+    sn_assert_eq "prev.AppImage" "$(ls -A "$tmp/out")" "files after $1"
+    cmp -s "$tmp/unsigned.AppImage" "$tmp/out/prev.AppImage" || sn_fail "$1 changed the previous bundle"
+}
+expect_fail 1 "an unknown key" "could not sign with key nobody@example.org" \
+    "$SN" -q --sign nobody@example.org --zsync --sha256 -o "$tmp/out/new.AppImage" "$demo"
+nothing_written "an unknown key"
+expect_fail 1 "an unknown key over a previous bundle" "could not sign with key nobody@example.org" \
+    "$SN" -q --sign nobody@example.org --zsync -o "$tmp/out/prev.AppImage" "$demo"
+nothing_written "an unknown key over a previous bundle"
 
 # A public key larger than .sig_key (8192 bytes): many long user ids.
 gpg --batch --quiet --passphrase '' --quick-gen-key 'Big Key <big@example.org>' ed25519 sign never 2>/dev/null
@@ -97,9 +110,9 @@ for i in $(seq 1 40); do
     gpg --batch --quiet --passphrase '' --quick-add-uid "$bigfpr" \
         "Big Key number $i with a rather long name for its user id <big$i@example.org>" 2>/dev/null
 done
-expect_fail "a key too large for .sig_key" "does not fit in .sig_key (8192 bytes" \
-    "$tool" sign "$tmp/unsigned.AppImage" "$bigfpr"
-cmp "$tmp/before.AppImage" "$tmp/unsigned.AppImage" || sn_fail "a failed signing changed the file"
+expect_fail 1 "a key too large for .sig_key" "does not fit in .sig_key (8192 bytes" \
+    "$SN" -q --sign "$bigfpr" --sha256 -o "$tmp/out/new.AppImage" "$demo"
+nothing_written "a key too large for .sig_key"
 
 left=$(ls -A "$tmp/tmp")
 sn_assert_eq "" "$left" "temporary directories left behind"

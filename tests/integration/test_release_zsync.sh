@@ -1,29 +1,27 @@
 #!/usr/bin/env bash
 # Delta updates for real: two versions of the demo fixture (1.0 and 1.1 differ in the store paths
 # demo-greet and demo-hello; demo-glibc is shared) bundled by squashnix; the new bundle's .zsync is
-# written by release-tool (squashnix's zsync module) and must be byte-identical to Debian's
-# zsyncmake's for the same file and URL. The new bundle is served over HTTP on 127.0.0.1 and
+# written by squashnix --zsync and must be byte-identical to Debian's zsyncmake's for the same file
+# and URL (MTime included: with SOURCE_DATE_EPOCH the bundle's modification time is that). The new bundle is served over HTTP on 127.0.0.1 and
 # Debian's zsync client updates a copy of the old bundle from it: the result must be
 # byte-identical to the new bundle, and fetch less than a tenth of it. The figure is printed.
 . "$(dirname "$0")/lib.sh"
 sn_require_root
 
-tool=$SN_BUILD/tools/release-tool
-[ -x "$tool" ] || sn_fail "$tool is missing: run make $tool"
 old_path=$(sn_fixture_demo 1.0)
 new_path=$(sn_fixture_demo 1.1)
 sn_tmpdir_into tmp
 mkdir "$tmp/srv" "$tmp/client" "$tmp/ref"
 export SOURCE_DATE_EPOCH=1700000000
 "$SN_BUILD/squashnix" -q -o "$tmp/client/demo.AppImage" "$old_path" || sn_fail "squashnix failed on $old_path"
-"$SN_BUILD/squashnix" -q -o "$tmp/srv/demo.AppImage" "$new_path" || sn_fail "squashnix failed on $new_path"
+"$SN_BUILD/squashnix" -q --zsync -o "$tmp/srv/demo.AppImage" "$new_path" || sn_fail "squashnix --zsync failed on $new_path"
 new=$tmp/srv/demo.AppImage
 size=$(stat -c %s "$new")
 cmp -s "$tmp/client/demo.AppImage" "$new" && sn_fail "the two versions' bundles are identical: nothing to test"
 
 # The .zsync, with a URL relative to the .zsync's own (the usual release-page layout), as
 # zsyncmake writes it.
-"$tool" zsync "$new" demo.AppImage || sn_fail "release-tool zsync failed"
+sn_assert_eq 1700000000 "$(stat -c %Y "$new")" "the bundle's modification time"
 cp -p "$new" "$tmp/ref/demo.AppImage"
 (cd "$tmp/ref" && zsyncmake -u demo.AppImage -o demo.AppImage.zsync demo.AppImage 2>/dev/null) ||
     sn_fail "zsyncmake failed"

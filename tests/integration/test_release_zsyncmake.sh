@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# release-tool zsync (squashnix's zsync module) writes the same .zsync bytes as Debian's zsyncmake
+# release-tool zsync (squashnix's zsync module, on files and block sizes squashnix --zsync does
+# not reach) writes the same .zsync bytes as Debian's zsyncmake
 # (-Z: neither looks inside gzip data) for the same file, block size and URL: empty, one byte,
 # exactly one block, one block plus one, random, text, the runtime ELF, a real bundle and a
 # 100000000-byte file (where the default block size becomes 4096), at the default block size and

@@ -78,6 +78,37 @@ static void test_minimal_and_nulls(void **state)
     nix_builder_args_free(&a);
 }
 
+/* zsync/sha256 = true: the release files go into the outputs of those names, named after the
+ * derivation's name (the name the bundle is published under); false adds nothing. */
+static void test_release_outputs(void **state)
+{
+    (void)state;
+    struct nix_builder_args a;
+    struct sn_error err = {0};
+    struct sn_options o;
+    const char *json = "{\"name\": \"demo-1.0-x86_64.AppImage\", \"outputs\": {\"out\": \"" OUT
+                       "\", \"zsync\": \"/nix/store/z\", \"sha256\": \"/nix/store/s\"},"
+                       "\"squashnix\": {\"program\": \"" PROG "\", \"runtime\": \"r\", "
+                       "\"entry\": \"e\", \"zsync\": true, \"sha256\": true}}";
+    assert_int_equal(build(json, NULL, &a, &err), 0);
+    assert_int_equal(options_parse(a.argc, a.argv, &o, &err), 0);
+    assert_true(o.zsync && o.sha256);
+    assert_string_equal(o.zsync_output, "/nix/store/z/demo-1.0-x86_64.AppImage.zsync");
+    assert_string_equal(o.sha256_output, "/nix/store/s/demo-1.0-x86_64.AppImage.sha256");
+    assert_string_equal(o.release_name, "demo-1.0-x86_64.AppImage");
+    options_free(&o);
+    nix_builder_args_free(&a);
+
+    json = "{\"name\": \"n\", \"outputs\": {\"out\": \"" OUT "\"}, \"squashnix\": {\"program\": "
+           "\"" PROG "\", \"runtime\": \"r\", \"entry\": \"e\", \"zsync\": false, "
+           "\"sha256\": null}}";
+    assert_int_equal(build(json, NULL, &a, &err), 0);
+    assert_int_equal(options_parse(a.argc, a.argv, &o, &err), 0);
+    assert_false(o.zsync || o.sha256 || o.release_name);
+    options_free(&o);
+    nix_builder_args_free(&a);
+}
+
 static void expect_error(const char *json, const char *needle)
 {
     struct nix_builder_args a;
@@ -111,6 +142,10 @@ static void test_errors(void **state)
     expect_error("{\"squashnix\": {" REQ "}}", "\"outputs\".\"out\"");
     expect_error("{\"squashnix\": ", "/build/.attrs.json:1:");
     expect_error("[1]", "not a JSON object");
+    expect_error("{" BASE "\"squashnix\": {" REQ ", \"zsync\": \"yes\"}}",
+                 "squashnix.zsync must be a boolean or null");
+    expect_error("{\"name\": \"n\", " BASE "\"squashnix\": {" REQ ", \"zsync\": true}}",
+                 "squashnix.zsync is true but there is no string \"outputs\".\"zsync\"");
 }
 
 int main(void)
@@ -118,6 +153,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_full_contract),
         cmocka_unit_test(test_minimal_and_nulls),
+        cmocka_unit_test(test_release_outputs),
         cmocka_unit_test(test_errors),
     };
     return cmocka_run_group_tests_name("nix_builder", tests, NULL, NULL);

@@ -111,6 +111,40 @@ static void test_usage_errors(void **state)
     expect_error(ARGC("--nix-builder", "p"), ARGV("--nix-builder", "p"), "--nix-builder takes");
     expect_error(ARGC("inspect"), ARGV("inspect"), "usage: squashnix inspect FILE");
     expect_error(ARGC("inspect", "a", "b"), ARGV("inspect", "a", "b"), "usage");
+    expect_error(ARGC("verify"), ARGV("verify"), "usage: squashnix verify FILE");
+    expect_error(ARGC("--release-name", "a/b", "p"), ARGV("--release-name", "a/b", "p"),
+                 "--release-name 'a/b': expected a file name");
+    expect_error(ARGC("--dry-run", "--zsync", "p"), ARGV("--dry-run", "--zsync", "p"),
+                 "--dry-run writes nothing");
+    expect_error(ARGC("--sign", "", "p"), ARGV("--sign", "", "p"), "--sign: empty key id");
+}
+
+static void test_release_options(void **state)
+{
+    (void)state;
+    struct sn_options o;
+    struct sn_error err = {0};
+    assert_int_equal(PARSE(&o, &err, "--zsync", "--sha256", "--sign", "bot@example.org", "p"), 0);
+    assert_true(o.zsync);
+    assert_true(o.sha256);
+    assert_null(o.zsync_output);
+    assert_null(o.sha256_output);
+    assert_null(o.release_name);
+    assert_string_equal(o.sign_key, "bot@example.org");
+    options_free(&o);
+    /* The -output forms imply the flags. */
+    assert_int_equal(PARSE(&o, &err, "--zsync-output", "/z/a.zsync", "--sha256-output",
+                           "/s/a.sha256", "--release-name", "a", "p"),
+                     0);
+    assert_true(o.zsync && o.sha256);
+    assert_string_equal(o.zsync_output, "/z/a.zsync");
+    assert_string_equal(o.sha256_output, "/s/a.sha256");
+    assert_string_equal(o.release_name, "a");
+    options_free(&o);
+    assert_int_equal(PARSE(&o, &err, "verify", "x.AppImage"), 0);
+    assert_int_equal(o.mode, SN_MODE_VERIFY);
+    assert_string_equal(o.verify_file, "x.AppImage");
+    options_free(&o);
 }
 
 static void test_modes(void **state)
@@ -157,12 +191,14 @@ static void test_usage_documents_every_option(void **state)
 {
     (void)state;
     static const char *const opts[] = {
-        "--closure",     "--closure-key", "--appdir",     "--dry-run",
-        "--program",     "--exclude",     "--entry",      "--desktop-file",
-        "--icon",        "--output",      "--runtime",    "--update-info",
-        "--compression", "--level",       "--block-size", "--jobs",
-        "--quiet",       "--verbose",     "--help",       "--version",
-        "--nix-builder", "inspect",       "Exit status",  "SOURCE_DATE_EPOCH",
+        "--closure",      "--closure-key",   "--appdir",     "--dry-run",
+        "--program",      "--exclude",       "--entry",      "--desktop-file",
+        "--icon",         "--output",        "--runtime",    "--update-info",
+        "--compression",  "--level",         "--block-size", "--jobs",
+        "--quiet",        "--verbose",       "--help",       "--version",
+        "--nix-builder",  "inspect",         "Exit status",  "SOURCE_DATE_EPOCH",
+        "--sign",         "--zsync",         "--sha256",     "--release-name",
+        "--zsync-output", "--sha256-output", "verify FILE",
     };
     for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
         assert_non_null(strstr(options_usage(), opts[i]));
@@ -171,13 +207,10 @@ static void test_usage_documents_every_option(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_every_option),
-        cmocka_unit_test(test_defaults_and_permuted_options),
-        cmocka_unit_test(test_sizes),
-        cmocka_unit_test(test_usage_errors),
-        cmocka_unit_test(test_modes),
-        cmocka_unit_test(test_reparse),
-        cmocka_unit_test(test_usage_documents_every_option),
+        cmocka_unit_test(test_every_option), cmocka_unit_test(test_defaults_and_permuted_options),
+        cmocka_unit_test(test_sizes),        cmocka_unit_test(test_usage_errors),
+        cmocka_unit_test(test_modes),        cmocka_unit_test(test_release_options),
+        cmocka_unit_test(test_reparse),      cmocka_unit_test(test_usage_documents_every_option),
     };
     return cmocka_run_group_tests_name("options", tests, NULL, NULL);
 }

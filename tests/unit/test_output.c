@@ -107,6 +107,36 @@ static void test_commit_failure_cleans_up(void **state)
     assert_int_equal(rmdir(dest), 0);
 }
 
+/* A bundle and its release files are open together; each commits or aborts on its own. */
+static void test_several_open(void **state)
+{
+    (void)state;
+    char a[256], b[256], buf[64];
+    struct output *oa, *ob, *more[OUTPUT_MAX];
+    struct sn_error err = {0};
+    snprintf(a, sizeof(a), "%s/a", dir);
+    snprintf(b, sizeof(b), "%s/b", dir);
+    assert_int_equal(output_open(a, &oa, &err), 0);
+    assert_int_equal(output_open(b, &ob, &err), 0);
+    assert_string_equal(output_dest(ob), b);
+    assert_int_equal(write(output_fd(oa), "A", 1), 1);
+    assert_int_equal(output_sync(oa, 0644, &err), 0);
+    output_abort(ob);
+    assert_int_equal(output_commit(oa, 0644, &err), 0);
+    read_back(a, buf, sizeof(buf));
+    assert_string_equal(buf, "A");
+    assert_int_equal(access(b, F_OK), -1);
+    /* At most OUTPUT_MAX at once. */
+    for (int i = 0; i < OUTPUT_MAX; i++)
+        assert_int_equal(output_open(b, &more[i], &err), 0);
+    assert_int_equal(output_open(b, &ob, &err), -1);
+    assert_non_null(strstr(err.msg, "outputs open at once"));
+    for (int i = 0; i < OUTPUT_MAX; i++)
+        output_abort(more[i]);
+    assert_int_equal(unlink(a), 0);
+    assert_int_equal(count_entries(), 1);
+}
+
 static void test_open_errors(void **state)
 {
     (void)state;
@@ -125,6 +155,7 @@ int main(void)
         cmocka_unit_test(test_commit_replaces_atomically),
         cmocka_unit_test(test_abort_leaves_destination),
         cmocka_unit_test(test_commit_failure_cleans_up),
+        cmocka_unit_test(test_several_open),
         cmocka_unit_test(test_open_errors),
     };
     return cmocka_run_group_tests_name("output", tests, setup, teardown);
