@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every tests/integration/test_*.sh (or those whose names contain one of the arguments), each
-# in its own bash process, and prints a closing "N passed, N failed" line. Exit 1 if any failed.
+# in its own bash process (at most SN_TEST_TIMEOUT seconds each, default 300), and prints a closing
+# "N passed, N failed" line. Exit 1 if any failed.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 if [ "$(id -u)" != 0 ]; then
@@ -19,7 +20,8 @@ for t in "$here"/test_*.sh; do
     fi
     start=$(date +%s)
     log=$(mktemp)
-    if bash "$t" >"$log" 2>&1 </dev/null; then
+    # A hang is a failure, not a stuck CI: each test gets at most SN_TEST_TIMEOUT seconds.
+    if timeout --kill-after=10 "${SN_TEST_TIMEOUT:-300}" bash "$t" >"$log" 2>&1 </dev/null; then
         passed=$((passed + 1))
         printf 'PASS %s (%ss)\n' "$name" $(($(date +%s) - start))
     else

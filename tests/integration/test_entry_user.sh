@@ -87,22 +87,37 @@ sn_assert_contains "$(cat "$tmp/term.out")" got-TERM "SIGTERM trap"
 sn_log "SIGINT from a terminal (^C on a pty) reaches the program"
 out=$(python3 - "${without_nix_as_user[@]}" APPDIR="$tmp/tools" "$tmp/tools/AppRun" sh -c \
     'trap "echo got-INT; exit 7" INT; echo ready; while :; do sleep 0.1; done' <<'PY'
-import os, pty, sys, time
+import os, pty, select, signal, sys, time
 pid, fd = pty.fork()
 if pid == 0:
     os.execvp(sys.argv[1], sys.argv[1:])
-buf, deadline = b"", time.time() + 20
-while b"ready" not in buf and time.time() < deadline:
-    buf += os.read(fd, 1024)
-os.write(fd, b"\x03")
-while True:
+buf, deadline = b"", time.time() + 30
+
+
+def read_some():
+    """Reads what the pty has, waiting at most until the deadline; b"" at its end or EOF."""
+    left = deadline - time.time()
+    if left <= 0 or not select.select([fd], [], [], left)[0]:
+        return b""
     try:
-        chunk = os.read(fd, 1024)
+        return os.read(fd, 1024)
     except OSError:
-        break
+        return b""
+
+
+while b"ready" not in buf:
+    chunk = read_some()
     if not chunk:
         break
     buf += chunk
+os.write(fd, b"\x03")
+while True:
+    chunk = read_some()
+    if not chunk:
+        break
+    buf += chunk
+if time.time() >= deadline:
+    os.kill(pid, signal.SIGKILL)  # a failure, not a hang: the output then lacks got-INT
 _, status = os.waitpid(pid, 0)
 print(buf.decode(errors="replace").replace("\r", "").strip().replace("\n", " "),
       os.waitstatus_to_exitcode(status))
