@@ -17,7 +17,8 @@ struct sn_error {
     char msg[1024];
 };
 
-/* Sets the error's kind and message (printf-style). Returns -1 so callers can `return sn_error_set(..)`. */
+/* Sets the error's kind and message (printf-style). Returns -1 so callers can `return
+ * sn_error_set(..)`. */
 int sn_error_set(struct sn_error *err, enum sn_error_kind kind, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 

@@ -1,4 +1,5 @@
-/* Opening an input that must be a regular file (a runtime, an entry, an icon, a bundle to inspect). */
+/* Opening an input that must be a regular file (a runtime, an entry, an icon, a bundle to inspect).
+ */
 #ifndef SQUASHNIX_REGULAR_FILE_H
 #define SQUASHNIX_REGULAR_FILE_H
 

@@ -128,8 +128,9 @@ static int fill(struct cache *c, struct rt_image *img, struct rt_error *err)
     }
     if (rc == 0 && rename(tmp, final) < 0) {
         if (errno == ENOTEMPTY || errno == EEXIST)
-            rc = rt_fail(err, "%s is in the way: it is not an extraction of this bundle owned by "
-                              "you (planted, or from another user); remove it and run again",
+            rc = rt_fail(err,
+                         "%s is in the way: it is not an extraction of this bundle owned by "
+                         "you (planted, or from another user); remove it and run again",
                          final);
         else
             rc = rt_fail_errno(err, errno, "rename %s to %s", tmp, final);
