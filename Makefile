@@ -111,15 +111,15 @@ $(BUILD)/AppRun: $(call sobj,$(ENTRY_SRC))
 
 $(BUILD)/tests/test_runtime_%: tests/unit/test_runtime_%.c $(RUNTIME_LIB_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_DYN) $(RUNTIME_CFLAGS) -o $@ $^ $(RUNTIME_DYN_LIBS) $(CMOCKA_LIBS)
+	$(CC) $(CFLAGS_DYN) $(RUNTIME_CFLAGS) -MMD -MP -o $@ $^ $(RUNTIME_DYN_LIBS) $(CMOCKA_LIBS)
 
 $(BUILD)/tests/test_entry_%: tests/unit/test_entry_%.c $(ENTRY_LIB_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_DYN) -o $@ $^ $(ENTRY_DYN_LIBS) $(CMOCKA_LIBS)
+	$(CC) $(CFLAGS_DYN) -MMD -MP -o $@ $^ $(ENTRY_DYN_LIBS) $(CMOCKA_LIBS)
 
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(BUNDLER_LIB_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_DYN) $(BUNDLER_CFLAGS) -o $@ $^ $(BUNDLER_LIBS) $(CMOCKA_LIBS)
+	$(CC) $(CFLAGS_DYN) $(BUNDLER_CFLAGS) -MMD -MP -o $@ $^ $(BUNDLER_LIBS) $(CMOCKA_LIBS)
 
 $(BUILD)/tools/%: tests/tools/%.c $(BUNDLER_LIB_OBJ)
 	@mkdir -p $(dir $@)

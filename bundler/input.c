@@ -5,6 +5,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,9 +61,12 @@ int input_store_paths(const struct sn_options *o, char ***out, struct sn_error *
     return 0;
 }
 
-static int read_all(int fd, const char *name, char **buf, size_t *len, struct sn_error *err)
+/* Reads FD to its end (at most READ_MAX bytes); SIZE_HINT, when nonzero, is the expected size
+ * (a regular file's), so that the buffer is allocated once instead of grown by doubling. */
+static int read_all(int fd, const char *name, size_t size_hint, char **buf, size_t *len,
+                    struct sn_error *err)
 {
-    size_t cap = 1 << 16, n = 0;
+    size_t cap = size_hint > 0 && size_hint < READ_MAX ? size_hint + 1 : 1 << 16, n = 0;
     char *b = malloc(cap + 1);
     while (b) {
         if (n == cap) {
@@ -98,12 +103,26 @@ static int read_all(int fd, const char *name, char **buf, size_t *len, struct sn
 static int read_closure_file(const char *file, char **buf, size_t *len, struct sn_error *err)
 {
     if (strcmp(file, "-") == 0)
-        return read_all(STDIN_FILENO, "standard input", buf, len, err);
+        return read_all(STDIN_FILENO, "standard input", 0, buf, len, err);
     int fd = open(file, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return errno == ENOENT ? sn_error_set(err, SN_ERR_INPUT, "--closure %s: no such file", file)
                                : sn_error_errno(err, errno, "opening --closure %s", file);
-    int rc = read_all(fd, file, buf, len, err);
+    /* A regular file over the limit is refused from its size, without reading it. */
+    struct stat st;
+    if (fstat(fd, &st) < 0) {
+        int saved = errno;
+        close(fd);
+        return sn_error_errno(err, saved, "fstat --closure %s", file);
+    }
+    if (S_ISREG(st.st_mode) && (size_t)st.st_size >= READ_MAX) {
+        close(fd);
+        return sn_error_set(err, SN_ERR_INPUT,
+                            "--closure %s: %jd bytes, over the limit of %zu MiB for a closure "
+                            "document",
+                            file, (intmax_t)st.st_size, (READ_MAX - 1) >> 20);
+    }
+    int rc = read_all(fd, file, S_ISREG(st.st_mode) ? (size_t)st.st_size : 0, buf, len, err);
     close(fd);
     return rc;
 }

@@ -2,27 +2,18 @@
  */
 #include "md4.h"
 
-#include <string.h>
-
-static uint32_t rotl(uint32_t x, unsigned n)
-{
-    return (x << n) | (x >> (32 - n));
-}
-
 /* The three rounds of RFC 1320, section 3.4: F(x,y,z) = xy v not(x)z, G(x,y,z) = xy v xz v yz
  * plus 0x5a827999, H(x,y,z) = x xor y xor z plus 0x6ed9eba1. Written out step by step: this is
  * the inner loop of .zsync writing (one MD4 per block of the file). */
 #define MD4_F(x, y, z)                 (((x) & (y)) | (~(x) & (z)))
 #define MD4_G(x, y, z)                 (((x) & (y)) | ((x) & (z)) | ((y) & (z)))
 #define MD4_H(x, y, z)                 ((x) ^ (y) ^ (z))
-#define MD4_STEP(f, a, b, c, d, xk, s) (a) = rotl((a) + f((b), (c), (d)) + (xk), (s))
+#define MD4_STEP(f, a, b, c, d, xk, s) (a) = md_rotl((a) + f((b), (c), (d)) + (xk), (s))
 
-static void md4_block(uint32_t state[4], const unsigned char block[64])
+static void md4_block(uint32_t *state, const unsigned char block[MD_BLOCK_LEN])
 {
     uint32_t x[16];
-    for (int i = 0; i < 16; i++)
-        x[i] = (uint32_t)block[4 * i] | (uint32_t)block[4 * i + 1] << 8 |
-               (uint32_t)block[4 * i + 2] << 16 | (uint32_t)block[4 * i + 3] << 24;
+    md_block_words(block, MD_LITTLE_ENDIAN, x);
 
     uint32_t a = state[0], b = state[1], c = state[2], d = state[3];
     for (int i = 0; i < 16; i += 4) {
@@ -57,45 +48,17 @@ void md4_init(struct md4_ctx *ctx)
     ctx->state[1] = 0xefcdab89;
     ctx->state[2] = 0x98badcfe;
     ctx->state[3] = 0x10325476;
-    ctx->length = 0;
-    ctx->buf_len = 0;
+    md_block_init(&ctx->block);
 }
 
 void md4_update(struct md4_ctx *ctx, const void *data, size_t len)
 {
-    const unsigned char *p = data;
-    ctx->length += len;
-    if (ctx->buf_len > 0) {
-        size_t n = 64 - ctx->buf_len < len ? 64 - ctx->buf_len : len;
-        memcpy(ctx->buf + ctx->buf_len, p, n);
-        ctx->buf_len += n;
-        p += n;
-        len -= n;
-        if (ctx->buf_len < 64)
-            return;
-        md4_block(ctx->state, ctx->buf);
-        ctx->buf_len = 0;
-    }
-    for (; len >= 64; p += 64, len -= 64)
-        md4_block(ctx->state, p);
-    memcpy(ctx->buf, p, len);
-    ctx->buf_len = len;
+    md_block_update(&ctx->block, ctx->state, md4_block, data, len);
 }
 
 void md4_final(struct md4_ctx *ctx, unsigned char out[MD4_DIGEST_LEN])
 {
-    uint64_t bits = ctx->length * 8;
-    unsigned char pad[72] = {0x80};
-    size_t pad_len = (ctx->buf_len < 56 ? 56 : 120) - ctx->buf_len;
-    for (int i = 0; i < 8; i++)
-        pad[pad_len + i] = (unsigned char)(bits >> (8 * i));
-    md4_update(ctx, pad, pad_len + 8);
-    for (int i = 0; i < 4; i++) {
-        out[4 * i] = (unsigned char)ctx->state[i];
-        out[4 * i + 1] = (unsigned char)(ctx->state[i] >> 8);
-        out[4 * i + 2] = (unsigned char)(ctx->state[i] >> 16);
-        out[4 * i + 3] = (unsigned char)(ctx->state[i] >> 24);
-    }
+    md_block_final(&ctx->block, ctx->state, md4_block, MD_LITTLE_ENDIAN, 4, out);
 }
 
 void md4(const void *data, size_t len, unsigned char out[MD4_DIGEST_LEN])

@@ -6,13 +6,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "md_block.h"
+
 #define MD4_DIGEST_LEN 16
 
 struct md4_ctx {
     uint32_t state[4];
-    uint64_t length; /* bytes hashed so far */
-    unsigned char buf[64];
-    size_t buf_len;
+    struct md_block block;
 };
 
 /* Starts a new digest. */

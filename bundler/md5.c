@@ -1,8 +1,6 @@
 /* MD5 as RFC 1321 specifies it: 64 rounds over 512-bit blocks, little-endian words. */
 #include "md5.h"
 
-#include <string.h>
-
 /* Per-round left-rotation amounts (RFC 1321, section 3.4). */
 static const unsigned md5_shift[64] = {
     7,  12, 17, 22, 7,  12, 17, 22, 7,  12, 17, 22, 7,  12, 17, 22, 5,  9,  14, 20, 5,  9,
@@ -22,17 +20,10 @@ static const uint32_t md5_table[64] = {
     0x6fa87e4f, 0xfe2ce6e0, 0xa3014314, 0x4e0811a1, 0xf7537e82, 0xbd3af235, 0x2ad7d2bb, 0xeb86d391,
 };
 
-static uint32_t rotl(uint32_t x, unsigned n)
-{
-    return (x << n) | (x >> (32 - n));
-}
-
-static void md5_block(uint32_t state[4], const unsigned char block[64])
+static void md5_block(uint32_t *state, const unsigned char block[MD_BLOCK_LEN])
 {
     uint32_t w[16];
-    for (int i = 0; i < 16; i++)
-        w[i] = (uint32_t)block[4 * i] | (uint32_t)block[4 * i + 1] << 8 |
-               (uint32_t)block[4 * i + 2] << 16 | (uint32_t)block[4 * i + 3] << 24;
+    md_block_words(block, MD_LITTLE_ENDIAN, w);
 
     uint32_t a = state[0], b = state[1], c = state[2], d = state[3];
     for (unsigned i = 0; i < 64; i++) {
@@ -51,7 +42,7 @@ static void md5_block(uint32_t state[4], const unsigned char block[64])
             f = c ^ (b | ~d);
             g = (7 * i) % 16;
         }
-        uint32_t next = b + rotl(a + f + md5_table[i] + w[g], md5_shift[i]);
+        uint32_t next = b + md_rotl(a + f + md5_table[i] + w[g], md5_shift[i]);
         a = d;
         d = c;
         c = b;
@@ -69,40 +60,15 @@ void md5_init(struct md5_ctx *ctx)
     ctx->state[1] = 0xefcdab89;
     ctx->state[2] = 0x98badcfe;
     ctx->state[3] = 0x10325476;
-    ctx->length = 0;
-    ctx->buf_len = 0;
+    md_block_init(&ctx->block);
 }
 
 void md5_update(struct md5_ctx *ctx, const void *data, size_t len)
 {
-    const unsigned char *p = data;
-    ctx->length += len;
-    while (len > 0) {
-        size_t take = sizeof(ctx->buf) - ctx->buf_len;
-        if (take > len)
-            take = len;
-        memcpy(ctx->buf + ctx->buf_len, p, take);
-        ctx->buf_len += take;
-        p += take;
-        len -= take;
-        if (ctx->buf_len == sizeof(ctx->buf)) {
-            md5_block(ctx->state, ctx->buf);
-            ctx->buf_len = 0;
-        }
-    }
+    md_block_update(&ctx->block, ctx->state, md5_block, data, len);
 }
 
 void md5_final(struct md5_ctx *ctx, unsigned char out[MD5_DIGEST_LEN])
 {
-    uint64_t bits = ctx->length * 8;
-    static const unsigned char pad[64] = {0x80};
-    size_t pad_len = ctx->buf_len < 56 ? 56 - ctx->buf_len : 120 - ctx->buf_len;
-    md5_update(ctx, pad, pad_len);
-    unsigned char len_le[8];
-    for (int i = 0; i < 8; i++)
-        len_le[i] = (unsigned char)(bits >> (8 * i));
-    md5_update(ctx, len_le, sizeof(len_le));
-    for (int i = 0; i < 4; i++)
-        for (int j = 0; j < 4; j++)
-            out[4 * i + j] = (unsigned char)(ctx->state[i] >> (8 * j));
+    md_block_final(&ctx->block, ctx->state, md5_block, MD_LITTLE_ENDIAN, 4, out);
 }

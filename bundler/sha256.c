@@ -28,12 +28,10 @@ static uint32_t rotr(uint32_t x, unsigned n)
     return (x >> n) | (x << (32 - n));
 }
 
-static void sha256_block(uint32_t state[8], const unsigned char block[64])
+static void sha256_block(uint32_t *state, const unsigned char block[MD_BLOCK_LEN])
 {
     uint32_t w[64];
-    for (int i = 0; i < 16; i++)
-        w[i] = (uint32_t)block[4 * i] << 24 | (uint32_t)block[4 * i + 1] << 16 |
-               (uint32_t)block[4 * i + 2] << 8 | (uint32_t)block[4 * i + 3];
+    md_block_words(block, MD_BIG_ENDIAN, w);
     for (int i = 16; i < 64; i++) {
         uint32_t s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3);
         uint32_t s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10);
@@ -70,45 +68,17 @@ void sha256_init(struct sha256_ctx *ctx)
     static const uint32_t initial[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
                                         0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
     memcpy(ctx->state, initial, sizeof(initial));
-    ctx->length = 0;
-    ctx->buf_len = 0;
+    md_block_init(&ctx->block);
 }
 
 void sha256_update(struct sha256_ctx *ctx, const void *data, size_t len)
 {
-    const unsigned char *p = data;
-    ctx->length += len;
-    if (ctx->buf_len > 0) {
-        size_t n = 64 - ctx->buf_len < len ? 64 - ctx->buf_len : len;
-        memcpy(ctx->buf + ctx->buf_len, p, n);
-        ctx->buf_len += n;
-        p += n;
-        len -= n;
-        if (ctx->buf_len < 64)
-            return;
-        sha256_block(ctx->state, ctx->buf);
-        ctx->buf_len = 0;
-    }
-    for (; len >= 64; p += 64, len -= 64)
-        sha256_block(ctx->state, p);
-    memcpy(ctx->buf, p, len);
-    ctx->buf_len = len;
+    md_block_update(&ctx->block, ctx->state, sha256_block, data, len);
 }
 
 void sha256_final(struct sha256_ctx *ctx, unsigned char out[SHA256_DIGEST_LEN])
 {
-    uint64_t bits = ctx->length * 8;
-    unsigned char pad[72] = {0x80};
-    size_t pad_len = (ctx->buf_len < 56 ? 56 : 120) - ctx->buf_len;
-    for (int i = 0; i < 8; i++)
-        pad[pad_len + i] = (unsigned char)(bits >> (56 - 8 * i));
-    sha256_update(ctx, pad, pad_len + 8);
-    for (int i = 0; i < 8; i++) {
-        out[4 * i] = (unsigned char)(ctx->state[i] >> 24);
-        out[4 * i + 1] = (unsigned char)(ctx->state[i] >> 16);
-        out[4 * i + 2] = (unsigned char)(ctx->state[i] >> 8);
-        out[4 * i + 3] = (unsigned char)ctx->state[i];
-    }
+    md_block_final(&ctx->block, ctx->state, sha256_block, MD_BIG_ENDIAN, 8, out);
 }
 
 void sha256_hex(const unsigned char digest[SHA256_DIGEST_LEN], char hex[SHA256_HEX_LEN + 1])

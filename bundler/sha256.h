@@ -7,15 +7,14 @@
 #include <stdint.h>
 
 #include "error.h"
+#include "md_block.h"
 
 #define SHA256_DIGEST_LEN 32
 #define SHA256_HEX_LEN    64
 
 struct sha256_ctx {
     uint32_t state[8];
-    uint64_t length; /* bytes hashed so far */
-    unsigned char buf[64];
-    size_t buf_len;
+    struct md_block block;
 };
 
 /* Starts a new digest. */
