@@ -1,7 +1,7 @@
 /* libFuzzer harness: the .desktop reader (bundler/desktop.c), which reads the desktop file a
  * package ships, a file the bundler did not write. Any text must give a value or "absent", never
  * a crash or undefined behaviour, and the value always fits the buffer, NUL-terminated.
- * sources: bundler/desktop.c bundler/error.c
+ * sources: bundler/desktop.c bundler/regular_file.c bundler/error.c
  */
 #include <stddef.h>
 #include <stdint.h>
