@@ -17,7 +17,6 @@ cat >"$tmp/inside-hostlike.sh" <<'INNER'
 set -u
 img=$1 out=$2
 . "$SN_LIB"
-trap - EXIT
 status=0
 bad() { echo "CHECK FAILED: $*"; status=1; }
 mount -t tmpfs -o mode=0755 none /nix # as on a machine without Nix
