@@ -1,6 +1,7 @@
 /* AppImage type 2 layout: ELF parsing (64-bit, this machine's byte order) with pread only, so that
  * a hostile file cannot make us read outside it or allocate more than its section header table. */
 #include "appimage.h"
+#include "file_digest.h"
 
 #include <elf.h>
 #include <errno.h>
@@ -280,45 +281,27 @@ int appimage_write_update_info(int fd, const struct appimage_layout *l, const ch
     return write_exact(fd, buf, sizeof(buf), l->offset[APPIMAGE_UPD_INFO], ".upd_info", err);
 }
 
-/* Zeroes the bytes of BUF (file range [POS, POS+LEN)) that belong to a section the digest skips. */
-static void blank_skipped(const struct appimage_layout *l, unsigned char *buf, uint64_t pos,
-                          size_t len)
+static void md5_feed(void *ctx, const void *data, size_t len)
 {
-    static const enum appimage_section skipped[] = {APPIMAGE_DIGEST_MD5, APPIMAGE_SHA256_SIG,
-                                                    APPIMAGE_SIG_KEY};
-    for (size_t i = 0; i < sizeof(skipped) / sizeof(skipped[0]); i++) {
-        uint64_t s = l->offset[skipped[i]], e = s + l->size[skipped[i]];
-        uint64_t from = s > pos ? s : pos, to = e < pos + len ? e : pos + len;
-        if (from < to)
-            memset(buf + (from - pos), 0, to - from);
-    }
+    md5_update(ctx, data, len);
 }
 
+/* The digest covers the whole file with .digest_md5, .sha256_sig and .sig_key read as zeros (as
+ * libappimage computes it; .upd_info is included). */
 int appimage_compute_digest(int fd, const struct appimage_layout *l,
                             unsigned char out[MD5_DIGEST_LEN], struct sn_error *err)
 {
-    enum { CHUNK = 1 << 16 };
-    unsigned char *buf = malloc(CHUNK);
+    static const enum appimage_section skipped[] = {APPIMAGE_DIGEST_MD5, APPIMAGE_SHA256_SIG,
+                                                    APPIMAGE_SIG_KEY};
+    struct byte_range blank[3];
     struct md5_ctx ctx;
-    uint64_t pos = 0;
-    if (!buf)
-        return sn_error_set(err, SN_ERR_NOMEM, "out of memory computing the digest");
+
+    for (size_t i = 0; i < 3; i++)
+        blank[i] =
+            (struct byte_range){l->offset[skipped[i]], l->offset[skipped[i]] + l->size[skipped[i]]};
     md5_init(&ctx);
-    for (;;) {
-        ssize_t n = pread(fd, buf, CHUNK, (off_t)pos);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            free(buf);
-            return sn_error_errno(err, errno, "reading the file for its digest");
-        }
-        if (n == 0)
-            break;
-        blank_skipped(l, buf, pos, (size_t)n);
-        md5_update(&ctx, buf, (size_t)n);
-        pos += (uint64_t)n;
-    }
-    free(buf);
+    if (file_digest(fd, "the bundle", blank, 3, md5_feed, &ctx, err) < 0)
+        return -1;
     md5_final(&ctx, out);
     return 0;
 }

@@ -2,6 +2,8 @@
  * sha256sum-format checksum file written beside a release file. */
 #include "sha256.h"
 
+#include "file_digest.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -91,30 +93,18 @@ void sha256_hex(const unsigned char digest[SHA256_DIGEST_LEN], char hex[SHA256_H
     hex[SHA256_HEX_LEN] = '\0';
 }
 
+static void sha256_feed(void *ctx, const void *data, size_t len)
+{
+    sha256_update(ctx, data, len);
+}
+
 int sha256_fd(int fd, const char *name, unsigned char out[SHA256_DIGEST_LEN], struct sn_error *err)
 {
-    enum { CHUNK = 1 << 20 };
-    unsigned char *buf = malloc(CHUNK);
-    if (!buf)
-        return sn_error_set(err, SN_ERR_NOMEM, "out of memory hashing %s", name);
     struct sha256_ctx ctx;
+
     sha256_init(&ctx);
-    off_t pos = 0;
-    for (;;) {
-        ssize_t n = pread(fd, buf, CHUNK, pos);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            int e = errno;
-            free(buf);
-            return sn_error_errno(err, e, "cannot read %s", name);
-        }
-        if (n == 0)
-            break;
-        sha256_update(&ctx, buf, (size_t)n);
-        pos += n;
-    }
-    free(buf);
+    if (file_digest(fd, name, NULL, 0, sha256_feed, &ctx, err) < 0)
+        return -1;
     sha256_final(&ctx, out);
     return 0;
 }

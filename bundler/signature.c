@@ -7,49 +7,31 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "file_digest.h"
 #include "gpg.h"
 
 /* Larger than any section, so that an oversized signature or key is reported with its size. */
 #define SIGNATURE_READ_MAX (1 << 20)
 
-/* Zeroes the bytes of BUF (LEN bytes at file offset POS) that fall inside section S. */
-static void zero_section(unsigned char *buf, size_t len, uint64_t pos,
-                         const struct appimage_layout *l, enum appimage_section s)
+static void sha256_feed(void *ctx, const void *data, size_t len)
 {
-    uint64_t start = l->offset[s], end = l->offset[s] + l->size[s];
-    uint64_t from = pos > start ? pos : start, to = pos + len < end ? pos + len : end;
-    if (from < to)
-        memset(buf + (from - pos), 0, (size_t)(to - from));
+    sha256_update(ctx, data, len);
 }
 
 int signature_digest(int fd, const struct appimage_layout *l, const char *name,
                      char hex[SHA256_HEX_LEN + 1], struct sn_error *err)
 {
-    enum { CHUNK = 1 << 20 };
-    unsigned char *buf = malloc(CHUNK);
-    if (!buf)
-        return sn_error_set(err, SN_ERR_NOMEM, "out of memory hashing %s", name);
-    struct sha256_ctx ctx;
-    sha256_init(&ctx);
-    uint64_t pos = 0;
-    for (;;) {
-        ssize_t n = pread(fd, buf, CHUNK, (off_t)pos);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            int e = errno;
-            free(buf);
-            return sn_error_errno(err, e, "cannot read %s", name);
-        }
-        if (n == 0)
-            break;
-        zero_section(buf, (size_t)n, pos, l, APPIMAGE_SHA256_SIG);
-        zero_section(buf, (size_t)n, pos, l, APPIMAGE_SIG_KEY);
-        sha256_update(&ctx, buf, (size_t)n);
-        pos += (uint64_t)n;
-    }
-    free(buf);
+    const struct byte_range blank[] = {
+        {l->offset[APPIMAGE_SHA256_SIG],
+         l->offset[APPIMAGE_SHA256_SIG] + l->size[APPIMAGE_SHA256_SIG]},
+        {l->offset[APPIMAGE_SIG_KEY], l->offset[APPIMAGE_SIG_KEY] + l->size[APPIMAGE_SIG_KEY]},
+    };
     unsigned char digest[SHA256_DIGEST_LEN];
+    struct sha256_ctx ctx;
+
+    sha256_init(&ctx);
+    if (file_digest(fd, name, blank, 2, sha256_feed, &ctx, err) < 0)
+        return -1;
     sha256_final(&ctx, digest);
     sha256_hex(digest, hex);
     return 0;
