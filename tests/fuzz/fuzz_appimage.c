@@ -2,7 +2,8 @@
  * (bundler/appimage.c). `squashnix inspect` and `--runtime FILE` read ELF files the user names,
  * and `--update-info` / the Nix option take any string. Any input must give a layout or an error,
  * never a crash, a leak or undefined behaviour.
- * sources: bundler/appimage.c bundler/file_digest.c bundler/md5.c bundler/md_block.c bundler/error.c
+ * sources: bundler/appimage.c bundler/file_digest.c bundler/md5.c bundler/md_block.c
+ * sources: bundler/error.c
  */
 #include <stddef.h>
 #include <stdint.h>
