@@ -50,7 +50,10 @@
         };
 
       devShells = eachSystem (system: {
-        default = import ./nix/shell.nix { pkgs = pkgsFor system; };
+        default = import ./nix/shell.nix {
+          pkgs = pkgsFor system;
+          inherit (parts.${system}) squashnix;
+        };
       });
 
       formatter = eachSystem (system: (pkgsFor system).nixfmt);

@@ -1,20 +1,12 @@
-# The development shell: the compiler, the libraries the Makefile finds with pkg-config, and the
-# tools the tests use (Nix, busybox, patchelf, squashfs-tools(-ng), squashfuse, bubblewrap...).
-# The static runtime and entry need static libraries: `nix build .#runtime .#entry` builds them.
-{ pkgs }:
+# The development shell: the squashnix package's build inputs (compiler, pkg-config, the libraries
+# the Makefile finds, cmocka) plus the tools the tests use (Nix, busybox, patchelf,
+# squashfs-tools(-ng), squashfuse, bubblewrap...). The static runtime and entry need static
+# libraries: `nix build .#runtime .#entry` builds them.
+{ pkgs, squashnix }:
 pkgs.mkShell {
+  inputsFrom = [ squashnix ];
   packages = with pkgs; [
     gnumake
-    pkg-config
-    libarchive
-    jansson
-    zstd
-    xz
-    zlib
-    lz4
-    lzo
-    fuse3
-    squashfuse
     cmocka
     clang-tools
     nix
@@ -22,6 +14,7 @@ pkgs.mkShell {
     patchelf
     squashfsTools
     squashfs-tools-ng
+    squashfuse
     bubblewrap
     util-linux
     procps

@@ -14,7 +14,6 @@ tool=$SN_BUILD/tools/release-tool
 
 size_mb=${BENCH_RELEASE_MB:-512}
 runs=${BENCH_RUNS:-5}
-out_md=$SN_ROOT/docs/benchmarks.md
 sn_tmpdir_into t
 export SOURCE_DATE_EPOCH=1700000000
 
@@ -76,21 +75,5 @@ section=$(mktemp)
     echo "| FILE.sha256 | $(median_s "release-tool sha256") | $(median_s "sha256sum") (sha256sum) |"
     echo
 } >"$section"
-if [ -f "$out_md" ]; then
-    python3 - "$out_md" "$section" <<'PY'
-import sys
-doc, new = open(sys.argv[1]).read(), open(sys.argv[2]).read()
-head = "## Release files: delta updates and checksums"
-if head in doc:
-    start = doc.index(head)
-    nxt = doc.find("\n## ", start + 1)
-    doc = doc[:start] + new + (doc[nxt + 1:] if nxt >= 0 else "")
-else:
-    doc = doc.rstrip("\n") + "\n\n" + new
-open(sys.argv[1], "w").write(doc)
-PY
-else
-    { echo "# squashnix benchmarks"; echo; cat "$section"; } >"$out_md"
-fi
+sn_bench_write_section "## Release files: delta updates and checksums" "$section"
 rm -f "$section"
-sed -n '/^## Release files/,/^## [^R]/p' "$out_md"

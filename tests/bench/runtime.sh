@@ -14,7 +14,6 @@ command -v hyperfine >/dev/null || sn_fail "hyperfine is missing: make deps"
 
 size_mb=${BENCH_SIZE_MB:-1024}
 runs=${BENCH_RUNS:-30}
-out_md=$SN_ROOT/docs/benchmarks.md
 t=$(sn_tmpdir)
 chmod 0777 "$t"
 user=$(sn_test_user)
@@ -119,21 +118,5 @@ section=$(mktemp)
         "$(calc "$data_mb / $fuse_s")" "$(calc "$kernel_s / $fuse_s")"
     echo
 } >"$section"
-if [ -f "$out_md" ]; then
-    python3 - "$out_md" "$section" <<'PY'
-import re, sys
-doc, new = open(sys.argv[1]).read(), open(sys.argv[2]).read()
-head = "## Runtime: startup and read throughput"
-if head in doc:
-    start = doc.index(head)
-    nxt = doc.find("\n## ", start + 1)
-    doc = doc[:start] + new + (doc[nxt + 1:] if nxt >= 0 else "")
-else:
-    doc = doc.rstrip("\n") + "\n\n" + new
-open(sys.argv[1], "w").write(doc)
-PY
-else
-    { echo "# squashnix benchmarks"; echo; cat "$section"; } >"$out_md"
-fi
+sn_bench_write_section "## Runtime: startup and read throughput" "$section"
 rm -f "$section"
-sed -n '/^## Runtime: startup/,/^## [^R]/p' "$out_md"

@@ -532,3 +532,24 @@ sn_tmpfs_dir() {
     sn_cleanup_add "umount -l '$d'"
     printf '%s\n' "$d"
 }
+
+# Benchmarks: replaces the section of docs/benchmarks.md that starts with the line HEADING (up to
+# the next "## " heading) by the contents of SECTION_FILE, or appends it when there is none yet;
+# then prints the section.
+sn_bench_write_section() { # HEADING SECTION_FILE
+    local doc=$SN_ROOT/docs/benchmarks.md
+    [ -f "$doc" ] || printf '# squashnix benchmarks\n' >"$doc"
+    python3 - "$doc" "$2" "$1" <<'PY'
+import sys
+path, new, head = sys.argv[1], open(sys.argv[2]).read(), sys.argv[3]
+doc = open(path).read()
+if head in doc:
+    start = doc.index(head)
+    nxt = doc.find("\n## ", start + 1)
+    doc = doc[:start] + new + (doc[nxt + 1:] if nxt >= 0 else "")
+else:
+    doc = doc.rstrip("\n") + "\n\n" + new
+open(path, "w").write(doc)
+PY
+    cat "$2"
+}
